@@ -1,0 +1,138 @@
+"""Load the demo content in seeds/ into the database; what is already there is left alone."""
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from . import demo_artwork
+from .models import Article, Author, Byline, RelatedLink, Section, Topic
+
+SEEDS_DIR = settings.BASE_DIR / "seeds"
+
+
+@dataclass
+class SeedReport:
+    created: dict[str, int] = field(default_factory=dict)
+    existing: dict[str, int] = field(default_factory=dict)
+
+    def count(self, kind, was_created):
+        bucket = self.created if was_created else self.existing
+        bucket[kind] = bucket.get(kind, 0) + 1
+
+    def __str__(self):
+        made = ", ".join(f"{n} {kind}" for kind, n in self.created.items()) or "nothing"
+        kept = sum(self.existing.values())
+        return f"Created {made}; {kept} already present and left as they were."
+
+
+def _read(path):
+    with path.open("rb") as f:
+        return tomllib.load(f)
+
+
+@transaction.atomic
+def load(seeds_dir=SEEDS_DIR):
+    """Create the sections, authors and articles of seeds/ that are missing; return a report."""
+    seeds_dir = Path(seeds_dir)
+    report = SeedReport()
+    sections = {
+        entry["slug"]: _section(entry, report)
+        for entry in _read(seeds_dir / "sections.toml")["section"]
+    }
+    authors = {
+        entry["slug"]: _author(entry, report) for entry in _read(seeds_dir / "authors.toml")["author"]
+    }
+    entries = [_read(path) for path in sorted((seeds_dir / "articles").glob("*.toml"))]
+    created = [
+        entry
+        for entry in entries
+        if _article(entry, sections, authors, report)
+    ]
+    # Related links point at other seeded articles, so they come once every article exists.
+    by_slug = Article.objects.in_bulk([entry["slug"] for entry in entries], field_name="slug")
+    for entry in created:
+        for position, link in enumerate(entry.get("related", []), start=1):
+            RelatedLink.objects.create(
+                article=by_slug[entry["slug"]],
+                position=position,
+                target=by_slug[link["article"]] if "article" in link else None,
+                url=link.get("url", ""),
+                title=link.get("title", ""),
+            )
+    return report
+
+
+def _section(entry, report):
+    section, created = Section.objects.get_or_create(
+        slug=entry["slug"],
+        defaults={
+            "name": entry["name"],
+            "description": entry.get("description", ""),
+            "position": entry.get("position", 0),
+        },
+    )
+    if created:
+        section.full_clean()
+    report.count("sections", created)
+    return section
+
+
+def _author(entry, report):
+    author, created = Author.objects.get_or_create(
+        slug=entry["slug"],
+        defaults={"name": entry["name"], "role": entry.get("role", ""), "bio": entry.get("bio", "")},
+    )
+    if created:
+        portrait = demo_artwork.draw_portrait(author.name, author.slug)
+        author.photo.save(f"{author.slug}.png", ContentFile(portrait))
+    report.count("authors", created)
+    return author
+
+
+def _article(entry, sections, authors, report):
+    """Create the article unless its slug exists; return True if it was created."""
+    if Article.objects.filter(slug=entry["slug"]).exists():
+        report.count("articles", False)
+        return False
+    if "publish_in_days" in entry:
+        published_at = timezone.now() + timedelta(days=entry["publish_in_days"])
+    else:
+        published_at = entry.get("published_at")
+    motif = entry.get("art", "globe")
+    article = Article(
+        slug=entry["slug"],
+        headline=entry["headline"],
+        standfirst=entry["standfirst"],
+        body=entry["body"],
+        section=sections[entry["section"]],
+        status=entry.get("status", Article.Status.DRAFT),
+        published_at=published_at,
+        comments_open=entry.get("comments_open", True),
+        lead_image_alt=demo_artwork.describe(motif),
+        lead_image_caption=entry.get("image_caption", ""),
+        lead_image_credit="Illustration: Newsroom",
+    )
+    article.lead_image.save(
+        f"{entry['slug']}.jpg", ContentFile(demo_artwork.draw(motif, entry["slug"])), save=False
+    )
+    article.save()
+    for position, slug in enumerate(entry.get("authors", []), start=1):
+        Byline.objects.create(article=article, author=authors[slug], position=position)
+    topics = [_topic(name) for name in entry.get("topics", [])]
+    article.topics.set(topics)
+    if primary := entry.get("primary_topic"):
+        article.primary_topic = _topic(primary)
+        article.save(update_fields=["primary_topic"])
+    report.count("articles", True)
+    return True
+
+
+def _topic(name):
+    topic = Topic.objects.filter(name__iexact=name).first()
+    return topic or Topic.objects.create(name=name)

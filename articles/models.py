@@ -1,0 +1,342 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django_prose_editor.fields import ProseEditorField
+from taggit.managers import TaggableManager
+from taggit.models import ItemBase, TagBase
+
+from .sanitize import sanitize_body
+from .validators import validate_section_slug
+
+# What the admin's editor offers; the server-side allow-list in sanitize.py matches it.
+BODY_EDITOR_EXTENSIONS = {
+    "Bold": True,
+    "Italic": True,
+    "Heading": {"levels": [2, 3]},
+    "BulletList": True,
+    "OrderedList": True,
+    "ListItem": True,
+    "Blockquote": True,
+    "HardBreak": True,
+    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+}
+
+
+EXCERPT_LENGTH = 100
+
+
+class SectionQuerySet(models.QuerySet):
+    def in_navigation(self):
+        return self.order_by("position", "name")
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        validators=[validate_section_slug],
+        help_text="The section page's address: /slug/.",
+    )
+    description = models.TextField(
+        max_length=500, blank=True, help_text="A sentence or two shown on the section page."
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order in the site's navigation: lower numbers come first."
+    )
+
+    objects = SectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=120, unique=True)
+    role = models.CharField(
+        max_length=120, blank=True, help_text="Shown with the name, e.g. “Moscow correspondent”."
+    )
+    bio = models.TextField(max_length=600, blank=True, help_text="A short biography.")
+    photo = models.ImageField(
+        upload_to="authors/",
+        blank=True,
+        width_field="photo_width",
+        height_field="photo_height",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author_profile",
+        help_text="The staff account this author writes with, if any.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class Topic(TagBase):
+    """A subject that articles are tagged with; its page lists them."""
+
+    description = models.TextField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "topic"
+        verbose_name_plural = "topics"
+
+    def get_absolute_url(self):
+        return reverse("articles:topic", kwargs={"slug": self.slug})
+
+
+class TaggedArticle(ItemBase):
+    tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="tagged_articles")
+    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_topic")
+        ]
+
+    def __str__(self):
+        return f"{self.content_object} — {self.tag}"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self):
+        """Return the articles readers may see: published, and due."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def for_listing(self):
+        """Load what an article card shows, in one query however many cards."""
+        return self.select_related("section", "primary_topic").order_by("-published_at", "-pk")
+
+    def for_page(self):
+        """Load what the article page shows, in a fixed number of queries."""
+        return self.select_related("section", "primary_topic").prefetch_related(
+            models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+            "topics",
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    headline = models.CharField(max_length=200)
+    slug = models.SlugField(
+        max_length=200,
+        unique=True,
+        help_text="The last part of the article's address; filled in from the headline.",
+    )
+    standfirst = models.TextField(
+        max_length=400, help_text="The one- or two-sentence summary under the headline."
+    )
+    body = ProseEditorField(
+        extensions=BODY_EDITOR_EXTENSIONS, sanitize=sanitize_body, blank=True
+    )
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
+    authors = models.ManyToManyField(
+        Author, through="Byline", related_name="articles", blank=True
+    )
+    topics = TaggableManager(
+        through=TaggedArticle,
+        related_name="articles",
+        blank=True,
+        help_text="The subjects this article is about.",
+    )
+    primary_topic = models.ForeignKey(
+        Topic,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Shown in the page title and on cards: “Headline | Topic News”.",
+    )
+    lead_image = models.ImageField(
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        width_field="lead_image_width",
+        height_field="lead_image_height",
+    )
+    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_alt = models.CharField(
+        "alt text",
+        max_length=250,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it. Required with an image.",
+    )
+    lead_image_caption = models.CharField("caption", max_length=300, blank=True)
+    lead_image_credit = models.CharField("credit", max_length=120, blank=True)
+    status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT)
+    published_at = models.DateTimeField(
+        "publish time",
+        null=True,
+        blank=True,
+        help_text="When readers may see it. A time in the future schedules the article.",
+    )
+    comments_open = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "-published_at"], name="article_published_idx"),
+            models.Index(
+                fields=["section", "status", "-published_at"], name="article_section_idx"
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_article_has_publish_time",
+            ),
+        ]
+        permissions = [("publish_article", "Can publish and unpublish articles")]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        # Sanitise here as well as in the form, so the shell, the seed and any future import
+        # are held to the same allow-list as the admin.
+        self.body = sanitize_body(self.body or "")
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.lead_image and not self.lead_image_alt.strip():
+            raise ValidationError(
+                {"lead_image_alt": "Describe the image for readers who cannot see it."}
+            )
+
+    def get_absolute_url(self):
+        when = timezone.localtime(self.published_at or self.created_at or timezone.now())
+        return reverse(
+            "articles:detail",
+            kwargs={
+                "section": self.section.slug,
+                "year": when.year,
+                "month": when.month,
+                "day": when.day,
+                "slug": self.slug,
+            },
+        )
+
+    def is_published(self):
+        """Return True if readers may see the article now."""
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    def is_scheduled(self):
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def byline(self):
+        """Return the authors in byline order (prefetched by ``for_page()``)."""
+        return [byline.author for byline in self.bylines.all()]
+
+    @property
+    def page_title(self):
+        if self.primary_topic:
+            return f"{self.headline} | {self.primary_topic.name} News"
+        return self.headline
+
+    @property
+    def excerpt(self):
+        """Return a one-line teaser that ends with an ellipsis, cut at a word."""
+        text = " ".join((self.standfirst or strip_tags(self.body)).split())
+        cut = Truncator(text).chars(EXCERPT_LENGTH, truncate="…")
+        return cut if cut.endswith("…") else cut.rstrip(".!?,;: ") + "…"
+
+
+class Byline(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="bylines")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="bylines")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="unique_byline_author")
+        ]
+
+    def __str__(self):
+        return f"{self.author} on {self.article}"
+
+
+class RelatedLink(models.Model):
+    """An editor's pick for an article's Related Articles block."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_links")
+    position = models.PositiveSmallIntegerField(default=0)
+    target = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name="article",
+        help_text="Another of our articles; or leave empty and give an outside address.",
+    )
+    url = models.URLField("outside address", max_length=500, blank=True)
+    title = models.CharField(
+        max_length=200, blank=True, help_text="The outside page's title, shown on the card."
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(target__isnull=False) & Q(url=""))
+                | (Q(target__isnull=True) & ~Q(url="") & ~Q(title="")),
+                name="related_link_is_article_or_titled_url",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title or str(self.target)
+
+    def clean(self):
+        if self.target_id and self.url:
+            raise ValidationError("Link to one of our articles or to an outside address, not both.")
+        if not self.target_id and not self.url:
+            raise ValidationError("Choose an article or give an outside address.")
+        if self.url and not self.title.strip():
+            raise ValidationError({"title": "An outside link needs a title to show on its card."})
+        if self.target_id and self.target_id == self.article_id:
+            raise ValidationError({"target": "An article cannot be related to itself."})

@@ -1,0 +1,95 @@
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_safe
+
+from .models import Article, Author, Section, Topic
+from .related import related_cards
+
+STORIES_PER_SECTION_ON_FRONT = 4
+
+
+def _page(request, queryset):
+    """Return the requested page of a listing; a bad or out-of-range number is a 404."""
+    paginator = Paginator(queryset, settings.ARTICLES_PER_PAGE)
+    number = request.GET.get("page", "1")
+    if not number.isdigit() or not 1 <= int(number) <= paginator.num_pages:
+        raise Http404("No such page.")
+    return paginator.page(int(number))
+
+
+@require_safe
+def front_page(request):
+    published = Article.objects.published()
+    lead = published.for_listing().first()
+    latest = (
+        published.exclude(pk=lead.pk if lead else None)
+        .for_listing()
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("section"),
+                order_by=[F("published_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(rank__lte=STORIES_PER_SECTION_ON_FRONT)
+    )
+    by_section = {}
+    for article in latest:
+        by_section.setdefault(article.section_id, []).append(article)
+    sections = [
+        (section, by_section[section.pk])
+        for section in Section.objects.in_navigation()
+        if section.pk in by_section
+    ]
+    return render(request, "articles/front_page.html", {"lead": lead, "sections": sections})
+
+
+@require_safe
+def section_page(request, slug):
+    section = get_object_or_404(Section, slug=slug)
+    page = _page(request, Article.objects.published().filter(section=section).for_listing())
+    return render(
+        request, "articles/section_detail.html", {"section": section, "page": page, "current_section": section.slug}
+    )
+
+
+@require_safe
+def topic_page(request, slug):
+    topic = get_object_or_404(Topic, slug=slug)
+    page = _page(request, Article.objects.published().filter(topics=topic).for_listing())
+    return render(request, "articles/topic_detail.html", {"topic": topic, "page": page})
+
+
+@require_safe
+def author_page(request, slug):
+    author = get_object_or_404(Author, slug=slug)
+    page = _page(request, Article.objects.published().filter(authors=author).for_listing())
+    return render(request, "articles/author_detail.html", {"author": author, "page": page})
+
+
+@require_safe
+def article_detail(request, section, year, month, day, slug):
+    # Editors may open drafts and scheduled articles at their future address; readers only
+    # ever see what published() lets through.
+    is_editor = request.user.has_perm("articles.change_article")
+    articles = Article.objects.all() if is_editor else Article.objects.published()
+    article = get_object_or_404(articles.for_page(), slug=slug)
+    if request.path != article.get_absolute_url():
+        # An old section or date in the address: send readers to where the story lives now.
+        return redirect(article, permanent=article.is_published())
+    response = render(
+        request,
+        "articles/article_detail.html",
+        {
+            "article": article,
+            "related": related_cards(article),
+            "current_section": article.section.slug,
+        },
+    )
+    if not article.is_published():
+        response["Cache-Control"] = "private, no-store"
+    return response

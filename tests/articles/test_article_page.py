@@ -1,0 +1,161 @@
+"""The article page shows the anatomy of a major news site's story page."""
+
+import re
+from datetime import timedelta
+from html import unescape
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import (
+    make_article,
+    make_author,
+    make_section,
+    make_topic,
+    relate,
+)
+
+pytestmark = pytest.mark.django_db
+
+BODY = (
+    "<p>The lead paragraph says what happened.</p>"
+    "<p>Lena Marsh, reporting from Moscow, said:</p>"
+    "<blockquote><p>The mood here is cautious but hopeful.</p></blockquote>"
+    "<h2>Diplomatic momentum</h2><p>More follows.</p>"
+)
+
+
+@pytest.fixture
+def story():
+    world = make_section(name="World News", slug="world")
+    war = make_topic(name="Russia-Ukraine war")
+    health, migration = make_topic(name="Health"), make_topic(name="Migration")
+    authors = [make_author(name="Lena Marsh"), make_author(name="Sam Okafor")]
+    article = make_article(
+        headline="Leaders agree to start ceasefire talks",
+        section=world,
+        topics=[war, make_topic(name="Diplomacy")],
+        primary_topic=war,
+        authors=authors,
+        body=BODY,
+        image=True,
+    )
+    picks = [
+        make_article(headline="Former president diagnosed with cancer", section=world,
+                     primary_topic=health, topics=[health]),
+        make_article(headline="Court allows end to protected status", section=world,
+                     primary_topic=migration, topics=[migration]),
+    ]
+    relate(article, *picks)
+    return article
+
+
+def test_page_title_is_headline_and_primary_topic(client, story):
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert "<title>Leaders agree to start ceasefire talks | Russia-Ukraine war News</title>" in html
+
+
+def test_section_label_links_to_the_section_above_the_headline(client, story):
+    html = client.get(story.get_absolute_url()).content.decode()
+    label = html.index('<a class="story__section" href="/world/">World News</a>')
+    assert label < html.index('<h1 class="story__headline">Leaders agree to start ceasefire talks')
+
+
+def test_byline_links_authors_in_order_with_a_machine_readable_time(client, story):
+    html = client.get(story.get_absolute_url()).content.decode()
+    byline = re.search(r'<p class="story__byline">(.*?)</p>', html, re.S).group(1)
+    assert re.findall(r'rel="author" href="([^"]+)">([^<]+)<', byline) == [
+        (author.get_absolute_url(), author.name) for author in story.byline
+    ]
+    assert " and " in byline
+    assert f'<time datetime="{story.published_at.isoformat()}' in html
+
+
+def test_share_links_at_the_top_and_the_end(client, story):
+    html = client.get(story.get_absolute_url()).content.decode()
+    navs = re.findall(r'<nav class="share" aria-label="([^"]+)">(.*?)</nav>', html, re.S)
+    assert [label for label, _ in navs] == [
+        "Share this article",
+        "Share this article, end of story",
+    ]
+    absolute = "http%3A%2F%2Ftestserver" + story.get_absolute_url().replace("/", "%2F")
+    for _, links in navs:
+        hrefs = [unescape(href) for href in re.findall(r'href="([^"]+)"', links)]
+        hosts = {re.match(r"https://([^/]+)/", h).group(1) for h in hrefs if h.startswith("http")}
+        assert {"www.facebook.com", "x.com", "www.linkedin.com", "wa.me"} <= hosts
+        assert any(h.startswith("mailto:?subject=") for h in hrefs)
+        assert all(absolute in h for h in hrefs if "facebook" in h or "linkedin" in h)
+    assert "<script" not in html
+
+
+def test_lead_image_has_size_alt_caption_and_credit(client, story):
+    html = client.get(story.get_absolute_url()).content.decode()
+    figure = re.search(r'<figure class="story__lead">(.*?)</figure>', html, re.S).group(1)
+    assert f'alt="{story.lead_image_alt}"' in figure
+    assert 'width="64" height="36"' in figure
+    assert story.lead_image_caption in figure
+    assert "Photo: Staff" in figure
+
+
+def test_body_keeps_its_quotes_and_sub_headings(client, story):
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert "<blockquote><p>The mood here is cautious but hopeful.</p></blockquote>" in html
+    assert "<h2>Diplomatic momentum</h2>" in html
+
+
+def test_related_block_puts_editor_picks_first_then_fills_to_four(client, story):
+    world = story.section
+    war = story.primary_topic
+    # Same section and newest, but sharing no topic: loses to the stories on the war.
+    now = timezone.now()
+    make_article(headline="Unrelated newer story", section=world, published_at=now)
+    make_article(headline="Older story on the war", section=world, topics=[war],
+                 primary_topic=war, published_at=now - timedelta(days=3))
+    make_article(headline="Newer story on the war", section=world, topics=[war],
+                 published_at=now - timedelta(days=1))
+    html = client.get(story.get_absolute_url()).content.decode()
+    block = re.search(r'<section class="related".*?</section>', html, re.S).group(0)
+    assert "<h2" in block and "Related Articles" in block
+    headlines = re.findall(r'<h3 class="related__headline"><a href="[^"]+">([^<]+)</a>', block)
+    assert [unescape(h) for h in headlines] == [
+        "Former president diagnosed with cancer | Health News",
+        "Court allows end to protected status | Migration News",
+        "Newer story on the war",
+        "Older story on the war | Russia-Ukraine war News",
+    ]
+    assert block.count('<p class="related__section">World News</p>') == 4
+    excerpts = re.findall(r'<p class="related__excerpt">([^<]+)</p>', block)
+    assert len(excerpts) == 4
+    assert all(excerpt.endswith("…") for excerpt in excerpts)
+
+
+def test_outside_related_link_shows_its_own_title_and_host(client, story):
+    other = make_article(section=story.section)
+    relate(other, urls=[("https://www.who.int/news", "WHO news releases")])
+    html = client.get(other.get_absolute_url()).content.decode()
+    assert 'href="https://www.who.int/news" rel="noopener">WHO news releases</a>' in html
+    assert '<p class="related__section">www.who.int</p>' in html
+
+
+def test_old_address_redirects_to_the_current_one(client, story):
+    wrong = story.get_absolute_url().replace("/world/", f"/{make_section().slug}/")
+    response = client.get(wrong)
+    assert response.status_code == 301
+    assert response["Location"] == story.get_absolute_url()
+
+
+def test_article_address_follows_the_contract(story):
+    when = story.published_at
+    assert story.get_absolute_url() == (
+        f"/world/{when.year}/{when.month}/{when.day}/{story.slug}/"
+    )
+
+
+def test_related_block_falls_back_to_the_section_when_no_topic_is_shared(client):
+    section = make_section()
+    lonely = make_article(section=section)
+    neighbour = make_article(headline="Neighbour in the same section", section=section)
+    make_article(headline="Story in another section")
+    html = client.get(lonely.get_absolute_url()).content.decode()
+    assert neighbour.headline in html
+    assert "Story in another section" not in html

@@ -1,0 +1,102 @@
+"""Small functions that make valid objects with unique, overridable defaults."""
+
+import io
+import itertools
+from datetime import timedelta
+
+from django.contrib.auth.models import Group, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image
+
+from articles.models import Article, Author, Byline, RelatedLink, Section, Topic
+
+_numbers = itertools.count(1)
+
+
+def _n():
+    return next(_numbers)
+
+
+def make_section(**kwargs):
+    n = _n()
+    kwargs.setdefault("name", f"Section {n}")
+    kwargs.setdefault("slug", f"section-{n}")
+    kwargs.setdefault("position", n)
+    return Section.objects.create(**kwargs)
+
+
+def make_author(**kwargs):
+    n = _n()
+    kwargs.setdefault("name", f"Author {n}")
+    kwargs.setdefault("slug", f"author-{n}")
+    kwargs.setdefault("role", "Correspondent")
+    return Author.objects.create(**kwargs)
+
+
+def make_topic(**kwargs):
+    n = _n()
+    kwargs.setdefault("name", f"Topic {n}")
+    return Topic.objects.create(**kwargs)
+
+
+def image_file(name="picture.jpg", size=(64, 36), colour="navy", fmt="JPEG"):
+    buffer = io.BytesIO()
+    Image.new("RGB", size, colour).save(buffer, fmt)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
+
+
+def make_article(*, topics=(), authors=(), primary_topic=None, image=False, **kwargs):
+    """Make a published article (an hour old) unless told otherwise."""
+    n = _n()
+    kwargs.setdefault("headline", f"Headline number {n}")
+    kwargs.setdefault("slug", f"headline-number-{n}")
+    kwargs.setdefault("standfirst", f"The standfirst of story {n}, which says what happened.")
+    kwargs.setdefault("body", f"<p>Body of story {n}.</p>")
+    kwargs.setdefault("status", Article.Status.PUBLISHED)
+    if kwargs["status"] == Article.Status.PUBLISHED:
+        kwargs.setdefault("published_at", timezone.now() - timedelta(hours=1, minutes=n))
+    if "section" not in kwargs:
+        kwargs["section"] = make_section()
+    if image:
+        kwargs.setdefault("lead_image", image_file(f"lead-{n}.jpg"))
+        kwargs.setdefault("lead_image_alt", f"A picture for story {n}")
+        kwargs.setdefault("lead_image_caption", f"Caption {n}")
+        kwargs.setdefault("lead_image_credit", "Photo: Staff")
+    article = Article.objects.create(primary_topic=primary_topic, **kwargs)
+    if topics:
+        article.topics.set(list(topics))
+    for position, author in enumerate(authors, start=1):
+        Byline.objects.create(article=article, author=author, position=position)
+    return article
+
+
+def make_draft(**kwargs):
+    kwargs.setdefault("status", Article.Status.DRAFT)
+    return make_article(**kwargs)
+
+
+def make_scheduled(**kwargs):
+    kwargs.setdefault("published_at", timezone.now() + timedelta(days=2))
+    return make_article(**kwargs)
+
+
+def relate(article, *targets, urls=()):
+    """Add editor-picked related links: articles first, then (url, title) pairs."""
+    links = [RelatedLink(article=article, target=target) for target in targets]
+    links += [RelatedLink(article=article, url=url, title=title) for url, title in urls]
+    for position, link in enumerate(links, start=1):
+        link.position = position
+        link.save()
+    return links
+
+
+def make_user(*, group=None, **kwargs):
+    n = _n()
+    kwargs.setdefault("username", f"user{n}")
+    kwargs.setdefault("email", f"user{n}@example.org")
+    kwargs.setdefault("is_staff", group is not None)
+    user = User.objects.create_user(password="a-long-test-passphrase", **kwargs)
+    if group:
+        user.groups.add(Group.objects.get(name=group))
+    return user
