@@ -18,7 +18,13 @@ class SectionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_total=Count("articles"))
+        # An explicit order: default ordering does not survive the GROUP BY of the count.
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(article_total=Count("articles"))
+            .order_by("position", "name")
+        )
 
     @admin.display(description="articles", ordering="article_total")
     def article_count(self, section):
@@ -41,7 +47,12 @@ class TopicAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(article_total=Count("tagged_articles"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(article_total=Count("tagged_articles"))
+            .order_by("name")
+        )
 
     @admin.display(description="articles", ordering="article_total")
     def article_count(self, topic):

@@ -232,6 +232,9 @@ class Article(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            # Publishing without a time means "now", as in save().
+            self.published_at = timezone.now()
         if self.lead_image and not self.lead_image_alt.strip():
             raise ValidationError(
                 {"lead_image_alt": "Describe the image for readers who cannot see it."}

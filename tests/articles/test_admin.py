@@ -1,0 +1,240 @@
+"""Editors write and publish in the admin; moderators cannot touch editorial content."""
+
+import re
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from articles.models import Article, Section
+from tests.factories import make_article, make_author, make_draft, make_section, make_topic
+
+pytestmark = pytest.mark.django_db
+
+
+def _inline_management(prefix, total=0):
+    return {
+        f"{prefix}-TOTAL_FORMS": str(total),
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+
+
+def _article_form(section, **overrides):
+    data = {
+        "headline": "Parliament passes the budget",
+        "slug": "parliament-passes-the-budget",
+        "section": str(section.pk),
+        "standfirst": "MPs approved the spending plan after a long night.",
+        "body": "<p>The vote came shortly after midnight.</p>",
+        "status": "draft",
+        "published_at_0": "",
+        "published_at_1": "",
+        "comments_open": "on",
+        "lead_image_alt": "",
+        "lead_image_caption": "",
+        "lead_image_credit": "",
+        **_inline_management("bylines"),
+        **_inline_management("related_links"),
+    }
+    data.update(overrides)
+    return data
+
+
+def _messages(response):
+    return [unescape(m) for m in re.findall(r'<li class="(?:success|info|warning|error)">(.*?)</li>',
+                                            response.content.decode())]
+
+
+def test_editor_writes_a_draft_then_publishes_it_to_the_front_page(editor_client, client):
+    section = make_section(name="Politics", slug="politics")
+    author = make_author(name="Ada Byline")
+    topic = make_topic(name="Budget")
+    add_url = reverse("admin:articles_article_add")
+    page = editor_client.get(add_url)
+    assert page.status_code == 200
+    assert "django_prose_editor/editor.js" in page.content.decode()
+
+    data = _article_form(
+        section,
+        topics=[str(topic.pk)],
+        primary_topic=str(topic.pk),
+        **_inline_management("bylines", total=1),
+        **{"bylines-0-author": str(author.pk), "bylines-0-position": "1"},
+    )
+    response = editor_client.post(add_url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article = Article.objects.get(slug="parliament-passes-the-budget")
+    assert article.status == Article.Status.DRAFT
+    assert article.byline == [author]
+    assert list(article.topics.all()) == [topic]
+    assert "Parliament passes the budget" not in client.get("/").content.decode()
+
+    changelist = reverse("admin:articles_article_changelist")
+    response = editor_client.post(
+        changelist,
+        {"action": "publish_selected", "_selected_action": [article.pk], "index": 0},
+        follow=True,
+    )
+    assert "Published 1 article: “Parliament passes the budget”." in _messages(response)
+    article.refresh_from_db()
+    assert article.is_published()
+    client.logout()
+    assert "Parliament passes the budget" in client.get("/").content.decode()
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_bulk_actions_report_what_they_changed_and_what_they_left(editor_client):
+    draft = make_draft(headline="Still a draft")
+    live = make_article(headline="Already live")
+    changelist = reverse("admin:articles_article_changelist")
+    response = editor_client.post(
+        changelist,
+        {"action": "publish_selected", "_selected_action": [draft.pk, live.pk], "index": 0},
+        follow=True,
+    )
+    assert _messages(response) == [
+        "Published 1 article: “Still a draft”.",
+        "Left 1 article as it was, already published: “Already live”.",
+    ]
+    response = editor_client.post(
+        changelist,
+        {"action": "unpublish_selected", "_selected_action": [draft.pk, live.pk], "index": 0},
+        follow=True,
+    )
+    assert _messages(response) == [
+        "Unpublished 2 articles: “Still a draft”, “Already live”.",
+    ]
+    assert not Article.objects.published().exists()
+
+
+def test_primary_topic_is_added_to_the_topics(editor_client):
+    section, topic = make_section(), make_topic(name="Energy")
+    response = editor_client.post(
+        reverse("admin:articles_article_add"),
+        _article_form(section, primary_topic=str(topic.pk)),
+    )
+    assert response.status_code == 302
+    assert list(Article.objects.get().topics.all()) == [topic]
+
+
+def test_a_picture_without_alt_text_is_refused(editor_client):
+    from tests.factories import image_file
+
+    response = editor_client.post(
+        reverse("admin:articles_article_add"),
+        _article_form(make_section(), lead_image=image_file()),
+    )
+    assert response.status_code == 200
+    assert "Describe the image for readers who cannot see it." in response.content.decode()
+    assert not Article.objects.exists()
+
+
+def test_changelist_lists_filters_and_searches(editor_client, django_assert_max_num_queries):
+    section = make_section(name="Science")
+    topic = make_topic(name="Space")
+    authors = [make_author(name="Byline One"), make_author(name="Byline Two")]
+    for n in range(12):
+        make_article(headline=f"Probe story {n}", section=section, topics=[topic], authors=authors)
+    make_draft(headline="Secret probe draft")
+    url = reverse("admin:articles_article_changelist")
+    with django_assert_max_num_queries(14):
+        html = editor_client.get(url).content.decode()
+    assert "Byline One, Byline Two" in html
+    for query, expected in [
+        ("?q=Secret", ["Secret probe draft"]),
+        ("?state=draft", ["Secret probe draft"]),
+        (f"?section__id__exact={section.pk}&q=%22Probe+story+11%22", ["Probe story 11"]),
+        (f"?topics__id__exact={topic.pk}&q=%22Probe+story+3%22", ["Probe story 3"]),
+    ]:
+        html = editor_client.get(url + query).content.decode()
+        found = re.findall(r'<th class="field-headline"><a href="[^"]+">([^<]+)</a>', html)
+        assert found == expected, query
+
+
+def test_topic_autocomplete_answers_editors(editor_client):
+    make_topic(name="Climate crisis")
+    make_topic(name="Football")
+    response = editor_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "articles", "model_name": "article", "field_name": "topics",
+         "term": "clim"},
+    )
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == ["Climate crisis"]
+
+
+def test_reserved_section_slug_is_refused_with_a_clear_message(editor_client):
+    response = editor_client.post(
+        reverse("admin:articles_section_add"),
+        {"name": "Search", "slug": "search", "description": "", "position": "1"},
+    )
+    assert response.status_code == 200
+    assert "“search” is taken by the site's own /search/ pages" in unescape(
+        response.content.decode()
+    )
+    assert not Section.objects.filter(slug="search").exists()
+
+
+@pytest.mark.parametrize("slug", ["feed", "tag", "author", "admin", "static", "media", "Search"])
+def test_every_reserved_path_is_refused(slug):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="taken by the site's own"):
+        Section(name=slug, slug=slug).full_clean()
+
+
+def _editorial_admin_urls():
+    section = make_section()
+    author = make_author()
+    topic = make_topic()
+    article = make_article(section=section)
+    urls = []
+    for name, obj in [("article", article), ("section", section), ("author", author),
+                      ("topic", topic)]:
+        urls += [
+            reverse(f"admin:articles_{name}_changelist"),
+            reverse(f"admin:articles_{name}_add"),
+            reverse(f"admin:articles_{name}_change", args=[obj.pk]),
+            reverse(f"admin:articles_{name}_delete", args=[obj.pk]),
+            reverse(f"admin:articles_{name}_history", args=[obj.pk]),
+        ]
+    return urls, article
+
+
+def test_moderator_is_refused_on_every_editorial_admin_page(moderator_client):
+    urls, article = _editorial_admin_urls()
+    for url in urls:
+        assert moderator_client.get(url).status_code == 403, url
+    response = moderator_client.post(
+        reverse("admin:articles_article_change", args=[article.pk]),
+        _article_form(article.section, headline="Hijacked"),
+    )
+    assert response.status_code == 403
+    assert Article.objects.get(pk=article.pk).headline != "Hijacked"
+    response = moderator_client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "unpublish_selected", "_selected_action": [article.pk], "index": 0},
+    )
+    assert response.status_code == 403
+    assert Article.objects.get(pk=article.pk).is_published()
+    index = moderator_client.get(reverse("admin:index")).content.decode()
+    assert "/admin/articles/" not in index
+
+
+def test_editor_reaches_every_editorial_admin_page(editor_client):
+    urls, _ = _editorial_admin_urls()
+    for url in urls:
+        assert editor_client.get(url).status_code == 200, url
+
+
+def test_view_on_site_goes_to_the_article(editor_client):
+    article = make_article()
+    html = editor_client.get(
+        reverse("admin:articles_article_change", args=[article.pk])
+    ).content.decode()
+    link = re.search(r'href="([^"]+)" class="viewsitelink"', html).group(1)
+    response = editor_client.get(link)
+    assert response.status_code == 302
+    assert response["Location"].endswith(article.get_absolute_url())
