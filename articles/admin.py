@@ -78,10 +78,7 @@ class RelatedLinkInline(admin.TabularInline):
 
 
 class ArticleAdminForm(forms.ModelForm):
-    class Meta:
-        model = Article
-        fields = "__all__"
-
+    # The admin builds the Meta (model and fields) from ArticleAdmin's fieldsets.
     def clean(self):
         cleaned = super().clean()
         primary, topics = cleaned.get("primary_topic"), cleaned.get("topics")
@@ -144,9 +141,7 @@ class ArticleAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
-            .prefetch_related(
-                Prefetch("bylines", queryset=Byline.objects.select_related("author"))
-            )
+            .prefetch_related(Prefetch("bylines", queryset=Byline.objects.select_related("author")))
         )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

@@ -120,8 +120,13 @@ def _draw_globe(pen, rng, dark, mid, light):
     for _ in range(3):
         start = (rng.randint(50, 400), rng.randint(100, 800))
         end = (rng.randint(1200, 1550), rng.randint(100, 800))
-        pen.arc([start[0], min(start[1], end[1]) - 200, end[0], max(start[1], end[1]) + 200],
-                200, 340, fill=light, width=4)
+        pen.arc(
+            [start[0], min(start[1], end[1]) - 200, end[0], max(start[1], end[1]) + 200],
+            200,
+            340,
+            fill=light,
+            width=4,
+        )
 
 
 def _draw_columns(pen, rng, dark, mid, light):
@@ -163,8 +168,11 @@ def _draw_pitch(pen, rng, dark, mid, light):
     line = "#f5f5f5"
     pen.rectangle([120, 90, WIDTH - 120, HEIGHT - 90], outline=line, width=6)
     pen.line([(WIDTH / 2, 90), (WIDTH / 2, HEIGHT - 90)], fill=line, width=6)
-    pen.ellipse([WIDTH / 2 - 120, HEIGHT / 2 - 120, WIDTH / 2 + 120, HEIGHT / 2 + 120],
-                outline=line, width=6)
+    pen.ellipse(
+        [WIDTH / 2 - 120, HEIGHT / 2 - 120, WIDTH / 2 + 120, HEIGHT / 2 + 120],
+        outline=line,
+        width=6,
+    )
     for x0, x1 in ((120, 380), (WIDTH - 380, WIDTH - 120)):
         pen.rectangle([x0, 250, x1, 650], outline=line, width=6)
     pen.ellipse([WIDTH / 2 + 200, 380, WIDTH / 2 + 240, 420], fill=line)
@@ -208,8 +216,14 @@ def _draw_sun(pen, rng, dark, mid, light):
     cx, cy = WIDTH / 2, 470
     for i in range(24):
         angle = i * math.pi / 12
-        pen.line([(cx + 260 * math.cos(angle), cy + 260 * math.sin(angle)),
-                  (cx + 380 * math.cos(angle), cy + 380 * math.sin(angle))], fill=light, width=10)
+        pen.line(
+            [
+                (cx + 260 * math.cos(angle), cy + 260 * math.sin(angle)),
+                (cx + 380 * math.cos(angle), cy + 380 * math.sin(angle)),
+            ],
+            fill=light,
+            width=10,
+        )
     pen.ellipse([cx - 220, cy - 220, cx + 220, cy + 220], fill=light)
     for i in range(6):
         pen.rectangle([0, 640 + i * 45, WIDTH, 660 + i * 45], fill=mid if i % 2 else dark)

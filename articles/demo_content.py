@@ -46,14 +46,11 @@ def load(seeds_dir=SEEDS_DIR):
         for entry in _read(seeds_dir / "sections.toml")["section"]
     }
     authors = {
-        entry["slug"]: _author(entry, report) for entry in _read(seeds_dir / "authors.toml")["author"]
+        entry["slug"]: _author(entry, report)
+        for entry in _read(seeds_dir / "authors.toml")["author"]
     }
     entries = [_read(path) for path in sorted((seeds_dir / "articles").glob("*.toml"))]
-    created = [
-        entry
-        for entry in entries
-        if _article(entry, sections, authors, report)
-    ]
+    created = [entry for entry in entries if _article(entry, sections, authors, report)]
     # Related links point at other seeded articles, so they come once every article exists.
     by_slug = Article.objects.in_bulk([entry["slug"] for entry in entries], field_name="slug")
     for entry in created:
@@ -86,7 +83,11 @@ def _section(entry, report):
 def _author(entry, report):
     author, created = Author.objects.get_or_create(
         slug=entry["slug"],
-        defaults={"name": entry["name"], "role": entry.get("role", ""), "bio": entry.get("bio", "")},
+        defaults={
+            "name": entry["name"],
+            "role": entry.get("role", ""),
+            "bio": entry.get("bio", ""),
+        },
     )
     if created:
         portrait = demo_artwork.draw_portrait(author.name, author.slug)

@@ -154,13 +154,9 @@ class Article(models.Model):
     standfirst = models.TextField(
         max_length=400, help_text="The one- or two-sentence summary under the headline."
     )
-    body = ProseEditorField(
-        extensions=BODY_EDITOR_EXTENSIONS, sanitize=sanitize_body, blank=True
-    )
+    body = ProseEditorField(extensions=BODY_EDITOR_EXTENSIONS, sanitize=sanitize_body, blank=True)
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
-    authors = models.ManyToManyField(
-        Author, through="Byline", related_name="articles", blank=True
-    )
+    authors = models.ManyToManyField(Author, through="Byline", related_name="articles", blank=True)
     topics = TaggableManager(
         through=TaggedArticle,
         related_name="articles",
@@ -208,9 +204,7 @@ class Article(models.Model):
         ordering = ["-published_at", "-pk"]
         indexes = [
             models.Index(fields=["status", "-published_at"], name="article_published_idx"),
-            models.Index(
-                fields=["section", "status", "-published_at"], name="article_section_idx"
-            ),
+            models.Index(fields=["section", "status", "-published_at"], name="article_section_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -231,15 +225,6 @@ class Article(models.Model):
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
 
-    def clean(self):
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            # Publishing without a time means "now", as in save().
-            self.published_at = timezone.now()
-        if self.lead_image and not self.lead_image_alt.strip():
-            raise ValidationError(
-                {"lead_image_alt": "Describe the image for readers who cannot see it."}
-            )
-
     def get_absolute_url(self):
         when = timezone.localtime(self.published_at or self.created_at or timezone.now())
         return reverse(
@@ -252,6 +237,15 @@ class Article(models.Model):
                 "slug": self.slug,
             },
         )
+
+    def clean(self):
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            # Publishing without a time means "now", as in save().
+            self.published_at = timezone.now()
+        if self.lead_image and not self.lead_image_alt.strip():
+            raise ValidationError(
+                {"lead_image_alt": "Describe the image for readers who cannot see it."}
+            )
 
     def is_published(self):
         """Return True if readers may see the article now."""

@@ -57,7 +57,9 @@ def section_page(request, slug):
     section = get_object_or_404(Section, slug=slug)
     page = _page(request, Article.objects.published().filter(section=section).for_listing())
     return render(
-        request, "articles/section_detail.html", {"section": section, "page": page, "current_section": section.slug}
+        request,
+        "articles/section_detail.html",
+        {"section": section, "page": page, "current_section": section.slug},
     )
 
 

@@ -43,8 +43,12 @@ def _article_form(section, **overrides):
 
 
 def _messages(response):
-    return [unescape(m) for m in re.findall(r'<li class="(?:success|info|warning|error)">(.*?)</li>',
-                                            response.content.decode())]
+    return [
+        unescape(m)
+        for m in re.findall(
+            r'<li class="(?:success|info|warning|error)">(.*?)</li>', response.content.decode()
+        )
+    ]
 
 
 def test_editor_writes_a_draft_then_publishes_it_to_the_front_page(editor_client, client):
@@ -158,8 +162,7 @@ def test_topic_autocomplete_answers_editors(editor_client):
     make_topic(name="Football")
     response = editor_client.get(
         reverse("admin:autocomplete"),
-        {"app_label": "articles", "model_name": "article", "field_name": "topics",
-         "term": "clim"},
+        {"app_label": "articles", "model_name": "article", "field_name": "topics", "term": "clim"},
     )
     assert response.status_code == 200
     assert [r["text"] for r in response.json()["results"]] == ["Climate crisis"]
@@ -191,8 +194,12 @@ def _editorial_admin_urls():
     topic = make_topic()
     article = make_article(section=section)
     urls = []
-    for name, obj in [("article", article), ("section", section), ("author", author),
-                      ("topic", topic)]:
+    for name, obj in [
+        ("article", article),
+        ("section", section),
+        ("author", author),
+        ("topic", topic),
+    ]:
         urls += [
             reverse(f"admin:articles_{name}_changelist"),
             reverse(f"admin:articles_{name}_add"),

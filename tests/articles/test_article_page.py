@@ -41,10 +41,18 @@ def story():
         image=True,
     )
     picks = [
-        make_article(headline="Former president diagnosed with cancer", section=world,
-                     primary_topic=health, topics=[health]),
-        make_article(headline="Court allows end to protected status", section=world,
-                     primary_topic=migration, topics=[migration]),
+        make_article(
+            headline="Former president diagnosed with cancer",
+            section=world,
+            primary_topic=health,
+            topics=[health],
+        ),
+        make_article(
+            headline="Court allows end to protected status",
+            section=world,
+            primary_topic=migration,
+            topics=[migration],
+        ),
     ]
     relate(article, *picks)
     return article
@@ -109,10 +117,19 @@ def test_related_block_puts_editor_picks_first_then_fills_to_four(client, story)
     # Same section and newest, but sharing no topic: loses to the stories on the war.
     now = timezone.now()
     make_article(headline="Unrelated newer story", section=world, published_at=now)
-    make_article(headline="Older story on the war", section=world, topics=[war],
-                 primary_topic=war, published_at=now - timedelta(days=3))
-    make_article(headline="Newer story on the war", section=world, topics=[war],
-                 published_at=now - timedelta(days=1))
+    make_article(
+        headline="Older story on the war",
+        section=world,
+        topics=[war],
+        primary_topic=war,
+        published_at=now - timedelta(days=3),
+    )
+    make_article(
+        headline="Newer story on the war",
+        section=world,
+        topics=[war],
+        published_at=now - timedelta(days=1),
+    )
     html = client.get(story.get_absolute_url()).content.decode()
     block = re.search(r'<section class="related".*?</section>', html, re.S).group(0)
     assert "<h2" in block and "Related Articles" in block
@@ -146,9 +163,7 @@ def test_old_address_redirects_to_the_current_one(client, story):
 
 def test_article_address_follows_the_contract(story):
     when = story.published_at
-    assert story.get_absolute_url() == (
-        f"/world/{when.year}/{when.month}/{when.day}/{story.slug}/"
-    )
+    assert story.get_absolute_url() == (f"/world/{when.year}/{when.month}/{when.day}/{story.slug}/")
 
 
 def test_related_block_falls_back_to_the_section_when_no_topic_is_shared(client):

@@ -18,13 +18,21 @@ def _build(scale):
     topics = [make_topic() for _ in range(10)]
     authors = [make_author() for _ in range(3)]
     stories = [
-        make_article(section=sections[n % 4], topics=topics[: 1 + n % 10], authors=authors,
-                     primary_topic=topics[n % 10], image=True)
+        make_article(
+            section=sections[n % 4],
+            topics=topics[: 1 + n % 10],
+            authors=authors,
+            primary_topic=topics[n % 10],
+            image=True,
+        )
         for n in range(scale)
     ]
-    story = make_article(section=sections[0], topics=topics, authors=authors,
-                         primary_topic=topics[0], image=True)
-    relate(story, *stories[:6], urls=[("https://example.org/a", "A"), ("https://example.org/b", "B")])
+    story = make_article(
+        section=sections[0], topics=topics, authors=authors, primary_topic=topics[0], image=True
+    )
+    relate(
+        story, *stories[:6], urls=[("https://example.org/a", "A"), ("https://example.org/b", "B")]
+    )
     return {
         "front": "/",
         "section": sections[0].get_absolute_url(),

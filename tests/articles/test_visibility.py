@@ -65,8 +65,13 @@ def test_unpublished_article_is_404_at_any_other_address(client, hidden, world, 
     other = make_section(slug="elsewhere")
     url = reverse(
         "articles:detail",
-        kwargs={"section": other.slug, "year": 2020, "month": 1, "day": 2,
-                "slug": hidden[kind].slug},
+        kwargs={
+            "section": other.slug,
+            "year": 2020,
+            "month": 1,
+            "day": 2,
+            "slug": hidden[kind].slug,
+        },
     )
     assert client.get(url).status_code == 404
 

@@ -1,0 +1,62 @@
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("NEWSROOM_CHROMIUM", "/usr/bin/chromium")
+
+# Playwright's sync API runs an event loop in the test's thread; the Django calls the tests
+# make around it are ordinary synchronous ones.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def _chromium_missing():
+    return not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if _chromium_missing():
+        message = (
+            f"browser tests need Debian's chromium at {CHROMIUM} "
+            "(apt-get install chromium, or set NEWSROOM_CHROMIUM)"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh page that refuses, and records, every request leaving the live server."""
+    context = browser.new_context(base_url=live_server.url)
+    page = context.new_page()
+    page.foreign_requests = []
+
+    def guard(route):
+        if route.request.url.startswith(live_server.url):
+            route.continue_()
+        else:
+            page.foreign_requests.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", guard)
+    yield page
+    context.close()
