@@ -5,7 +5,6 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
-from django.utils.text import Truncator
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
@@ -277,8 +276,9 @@ class Article(models.Model):
     def excerpt(self):
         """Return a one-line teaser that ends with an ellipsis, cut at a word."""
         text = " ".join((self.standfirst or strip_tags(self.body)).split())
-        cut = Truncator(text).chars(EXCERPT_LENGTH, truncate="…")
-        return cut if cut.endswith("…") else cut.rstrip(".!?,;: ") + "…"
+        if len(text) > EXCERPT_LENGTH:
+            text = text[: EXCERPT_LENGTH + 1].rsplit(" ", 1)[0]
+        return text.rstrip(".!?,;:–— ") + "…"
 
 
 class Byline(models.Model):

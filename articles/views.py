@@ -16,7 +16,7 @@ def _page(request, queryset):
     """Return the requested page of a listing; a bad or out-of-range number is a 404."""
     paginator = Paginator(queryset, settings.ARTICLES_PER_PAGE)
     number = request.GET.get("page", "1")
-    if not number.isdigit() or not 1 <= int(number) <= paginator.num_pages:
+    if not (number.isascii() and number.isdigit()) or not 1 <= int(number) <= paginator.num_pages:
         raise Http404("No such page.")
     return paginator.page(int(number))
 

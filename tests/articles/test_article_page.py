@@ -174,3 +174,47 @@ def test_related_block_falls_back_to_the_section_when_no_topic_is_shared(client)
     html = client.get(lonely.get_absolute_url()).content.decode()
     assert neighbour.headline in html
     assert "Story in another section" not in html
+
+
+def test_unknown_address_gets_the_friendly_404_page(client):
+    response = client.get("/no-such-section/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "We can’t find that page" in html
+    assert 'aria-label="Sections"' in html
+
+
+def test_server_error_page_is_friendly_and_needs_no_database(rf, django_assert_num_queries):
+    from django.views.defaults import server_error
+
+    with django_assert_num_queries(0):
+        response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["0", "99", "abc", "-1", "1e3", "１", "", "1" * 400])
+def test_bad_page_numbers_are_404_not_errors(client, page):
+    section = make_section()
+    make_article(section=section)
+    assert client.get(section.get_absolute_url(), {"page": page}).status_code == 404
+
+
+def test_listings_paginate(client, settings):
+    settings.ARTICLES_PER_PAGE = 2
+    section = make_section()
+    for _ in range(5):
+        make_article(section=section)
+    html = client.get(section.get_absolute_url(), {"page": "2"}).content.decode()
+    assert "Page 2 of 3" in html
+    assert 'rel="prev" href="?page=1"' in html
+    assert 'rel="next" href="?page=3"' in html
+    assert html.count('<article class="card">') == 2
+
+
+def test_topic_with_an_accented_name_has_a_working_page(client):
+    topic = make_topic(name="Côte d’Ivoire")
+    make_article(headline="Abidjan story", topics=[topic])
+    response = client.get(topic.get_absolute_url())
+    assert response.status_code == 200
+    assert "Abidjan story" in response.content.decode()
