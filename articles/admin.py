@@ -5,9 +5,13 @@ from django.db.models import Count, Prefetch
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import ngettext
+from taggit.models import Tag
 
 from . import services
 from .models import Article, Author, Byline, RelatedLink, Section, Topic
+
+# Topics replace taggit's generic tags; its own Tag admin would only confuse editors.
+admin.site.unregister(Tag)
 
 
 @admin.register(Section)
@@ -145,6 +149,8 @@ class ArticleAdmin(admin.ModelAdmin):
         )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "headline":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "class": "vLargeTextField"})
         if db_field.name == "topics":
             # taggit's own field is a comma-separated text box; editors pick from the
             # existing topics instead, with the admin's autocomplete and its "+" to add one.

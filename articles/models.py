@@ -157,6 +157,7 @@ class Article(models.Model):
     section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="articles")
     authors = models.ManyToManyField(Author, through="Byline", related_name="articles", blank=True)
     topics = TaggableManager(
+        "topics",
         through=TaggedArticle,
         related_name="articles",
         blank=True,
@@ -238,6 +239,8 @@ class Article(models.Model):
         )
 
     def clean(self):
+        # One line, single spaces: headlines go into titles, cards and feeds.
+        self.headline = " ".join(self.headline.split())
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             # Publishing without a time means "now", as in save().
             self.published_at = timezone.now()
@@ -293,7 +296,7 @@ class Byline(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.author} on {self.article}"
+        return str(self.author)
 
 
 class RelatedLink(models.Model):
