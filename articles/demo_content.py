@@ -50,7 +50,10 @@ def load(seeds_dir=SEEDS_DIR):
         for entry in _read(seeds_dir / "authors.toml")["author"]
     }
     entries = [_read(path) for path in sorted((seeds_dir / "articles").glob("*.toml"))]
-    created = [entry for entry in entries if _article(entry, sections, authors, report)]
+    created = []
+    for entry in entries:
+        if _article(entry, sections, authors, report):
+            created.append(entry)
     # Related links point at other seeded articles, so they come once every article exists.
     by_slug = Article.objects.in_bulk([entry["slug"] for entry in entries], field_name="slug")
     for entry in created:

@@ -51,6 +51,14 @@ def _messages(response):
     ]
 
 
+def _run_action(client, action, *articles):
+    return client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": action, "_selected_action": [a.pk for a in articles], "index": 0},
+        follow=True,
+    )
+
+
 def test_editor_writes_a_draft_then_publishes_it_to_the_front_page(editor_client, client):
     section = make_section(name="Politics", slug="politics")
     author = make_author(name="Ada Byline")
@@ -75,12 +83,7 @@ def test_editor_writes_a_draft_then_publishes_it_to_the_front_page(editor_client
     assert list(article.topics.all()) == [topic]
     assert "Parliament passes the budget" not in client.get("/").content.decode()
 
-    changelist = reverse("admin:articles_article_changelist")
-    response = editor_client.post(
-        changelist,
-        {"action": "publish_selected", "_selected_action": [article.pk], "index": 0},
-        follow=True,
-    )
+    response = _run_action(editor_client, "publish_selected", article)
     assert "Published 1 article: “Parliament passes the budget”." in _messages(response)
     article.refresh_from_db()
     assert article.is_published()
@@ -92,21 +95,12 @@ def test_editor_writes_a_draft_then_publishes_it_to_the_front_page(editor_client
 def test_bulk_actions_report_what_they_changed_and_what_they_left(editor_client):
     draft = make_draft(headline="Still a draft")
     live = make_article(headline="Already live")
-    changelist = reverse("admin:articles_article_changelist")
-    response = editor_client.post(
-        changelist,
-        {"action": "publish_selected", "_selected_action": [draft.pk, live.pk], "index": 0},
-        follow=True,
-    )
+    response = _run_action(editor_client, "publish_selected", draft, live)
     assert _messages(response) == [
         "Published 1 article: “Still a draft”.",
         "Left 1 article as it was, already published: “Already live”.",
     ]
-    response = editor_client.post(
-        changelist,
-        {"action": "unpublish_selected", "_selected_action": [draft.pk, live.pk], "index": 0},
-        follow=True,
-    )
+    response = _run_action(editor_client, "unpublish_selected", draft, live)
     assert _messages(response) == [
         "Unpublished 2 articles: “Still a draft”, “Already live”.",
     ]
@@ -245,3 +239,25 @@ def test_view_on_site_goes_to_the_article(editor_client):
     response = editor_client.get(link)
     assert response.status_code == 302
     assert response["Location"].endswith(article.get_absolute_url())
+
+
+def test_a_writer_without_the_publish_permission_cannot_publish(client):
+    from django.contrib.auth.models import Permission
+
+    from tests.factories import make_user
+
+    writer = make_user(is_staff=True)
+    writer.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_article", "change_article"])
+    )
+    client.force_login(writer)
+    draft = make_draft()
+    page = client.get(reverse("admin:articles_article_change", args=[draft.pk]))
+    html = page.content.decode()
+    assert 'name="status"' not in html
+    assert (
+        "publish_selected"
+        not in client.get(reverse("admin:articles_article_changelist")).content.decode()
+    )
+    _run_action(client, "publish_selected", draft)
+    assert not Article.objects.published().exists()
