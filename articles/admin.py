@@ -138,7 +138,8 @@ class ArticleAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        ("Publishing", {"fields": ["status", "published_at", "comments_open"]}),
+        ("Publishing", {"fields": ["status", "published_at"]}),
+        ("Comments", {"fields": ["comments_open", "comment_moderation"]}),
     ]
 
     def get_queryset(self, request):

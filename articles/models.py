@@ -29,6 +29,12 @@ BODY_EDITOR_EXTENSIONS = {
 EXCERPT_LENGTH = 100
 
 
+class CommentModeration(models.TextChoices):
+    SITE = "site", "As the site is set (COMMENTS_PREMODERATE)"
+    PRE = "pre", "Hold every comment for a moderator"
+    POST = "post", "Publish at once unless a rule holds the comment"
+
+
 class SectionQuerySet(models.QuerySet):
     def in_navigation(self):
         return self.order_by("position", "name")
@@ -194,7 +200,16 @@ class Article(models.Model):
         blank=True,
         help_text="When readers may see it. A time in the future schedules the article.",
     )
-    comments_open = models.BooleanField(default=True)
+    comments_open = models.BooleanField(
+        default=True, help_text="Comments also close by themselves some days after publication."
+    )
+    comment_moderation = models.CharField(
+        max_length=4,
+        choices=CommentModeration,
+        default=CommentModeration.SITE,
+        help_text="Whether readers' comments wait for a moderator before they appear.",
+    )
+    comment_count = models.PositiveIntegerField("approved comments", default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -6,6 +6,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
+from comments.thread import comments_context
+
 from .models import Article, Author, Section, Topic
 from .related import related_cards
 
@@ -87,15 +89,18 @@ def article_detail(request, section, year, month, day, slug):
     if request.path != article.get_absolute_url():
         # An old section or date in the address: send readers to where the story lives now.
         return redirect(article, permanent=article.is_published())
-    response = render(
-        request,
-        "articles/article_detail.html",
-        {
-            "article": article,
-            "related": related_cards(article),
-            "current_section": article.section.slug,
-        },
-    )
+    return render_article(request, article)
+
+
+def render_article(request, article, *, comment_form=None, status=200):
+    """Render the article page; the comments view calls it too, to show a form's errors."""
+    context = {
+        "article": article,
+        "related": related_cards(article),
+        "current_section": article.section.slug,
+        **comments_context(request, article, form=comment_form),
+    }
+    response = render(request, "articles/article_detail.html", context, status=status)
     if not article.is_published():
         response["Cache-Control"] = "private, no-store"
     return response

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_prose_editor",
     "articles",
+    "comments",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +90,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# The database cache is shared by every process of the site, as the comment rate limits need.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "newsroom_cache",
+    }
+}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -120,3 +129,21 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
+
+# Reader comments: the moderation policy (comments/policy.py) reads these on every decision.
+COMMENTS_PREMODERATE = env_bool("COMMENTS_PREMODERATE", True)
+COMMENTS_TRUSTED_AFTER = int(os.environ.get("COMMENTS_TRUSTED_AFTER", "3"))
+COMMENTS_MAX_LINKS = 2
+COMMENTS_MODERATION_WORDS = ["idiot", "idiots", "moron", "scum", "traitor", "liar"]
+COMMENTS_BLOCK_WORDS = ["viagra", "cialis", "casino bonus", "payday loan", "crypto giveaway"]
+COMMENTS_BLOCKED_EMAIL_DOMAINS = []
+COMMENTS_DISPOSABLE_EMAIL_DOMAINS = None  # None: the list shipped in comments/policy.py
+COMMENTS_REJECTION_WINDOW_DAYS = 30
+COMMENTS_REJECTION_MIN_DECIDED = 3
+COMMENTS_REJECTION_RATIO = 0.5
+COMMENTS_DUPLICATE_WINDOW_HOURS = 72
+COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("COMMENTS_CLOSE_AFTER_DAYS", "30"))
+# (posts allowed, per this many seconds)
+COMMENTS_RATE_LIMIT_PER_IP = (5, 600)
+COMMENTS_RATE_LIMIT_PER_EMAIL = (3, 600)
+COMMENTS_PER_PAGE = 50

@@ -2,6 +2,7 @@
 
 import io
 import itertools
+import re
 from datetime import timedelta
 
 from django.contrib.auth.models import Group, User
@@ -100,3 +101,32 @@ def make_user(*, group=None, **kwargs):
     if group:
         user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def make_comment(*, article, status="approved", parent=None, **kwargs):
+    """Make a comment straight in the database, as if the policy or a moderator had decided."""
+    from comments.models import Comment
+
+    n = _n()
+    kwargs.setdefault("name", f"Reader {n}")
+    kwargs.setdefault("email", f"reader{n}@example.org")
+    kwargs.setdefault("body", f"Comment number {n}, with an opinion.")
+    kwargs.setdefault("ip_address", "192.0.2.10")
+    return Comment.objects.create(article=article, status=status, parent=parent, **kwargs)
+
+
+def comment_form_data(client, article, **overrides):
+    """Return a valid form submission, with the token the page gave out."""
+    html = client.get(article.get_absolute_url()).content.decode()
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    data = {
+        "name": "Maria Kovalenko",
+        "email": "maria@example.org",
+        "website": "",
+        "body": "A thoughtful comment about the story.",
+        "token": token,
+        "parent": "",
+        "homepage": "",
+    }
+    data.update(overrides)
+    return data

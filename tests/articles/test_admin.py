@@ -32,6 +32,7 @@ def _article_form(section, **overrides):
         "published_at_0": "",
         "published_at_1": "",
         "comments_open": "on",
+        "comment_moderation": "site",
         "lead_image_alt": "",
         "lead_image_caption": "",
         "lead_image_credit": "",

@@ -1,0 +1,73 @@
+from django.contrib import admin, messages
+from django.utils.text import Truncator
+from django.utils.translation import ngettext
+
+from . import services
+from .models import Comment
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["excerpt", "name", "article", "status", "policy_status", "created_at"]
+    list_filter = ["status", "policy_status", "created_at", "article__section"]
+    list_select_related = ["article__section"]
+    search_fields = ["body", "name", "email"]
+    date_hierarchy = "created_at"
+    raw_id_fields = ["article", "parent"]
+    # A full COUNT(*) on every page load is too slow once there are millions of comments.
+    show_full_result_count = False
+    actions = ["approve", "reject", "mark_spam"]
+    readonly_fields = [
+        "article",
+        "parent",
+        "name",
+        "email",
+        "website",
+        "body",
+        "created_at",
+        "ip_address",
+        "user_agent",
+        "policy_status",
+        "policy_reasons",
+        "decided_by",
+        "decided_at",
+    ]
+    fields = ["status", *readonly_fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_moderate_permission(self, request):
+        return request.user.has_perm("comments.moderate_comment")
+
+    def save_model(self, request, obj, form, change):
+        if "status" in form.changed_data:
+            services.comments_moderate(
+                comments=Comment.objects.filter(pk=obj.pk), status=obj.status, by=request.user
+            )
+        # Nothing else on the form is editable: what the reader wrote stays as they wrote it.
+
+    @admin.display(description="comment")
+    def excerpt(self, comment):
+        return Truncator(comment.body).chars(80)
+
+    def _decide(self, request, queryset, status, done):
+        changed = services.comments_moderate(comments=queryset, status=status, by=request.user)
+        self.message_user(
+            request,
+            ngettext("%(n)d comment %(done)s.", "%(n)d comments %(done)s.", changed)
+            % {"n": changed, "done": done},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description="Approve selected comments", permissions=["moderate"])
+    def approve(self, request, queryset):
+        self._decide(request, queryset, Comment.Status.APPROVED, "approved")
+
+    @admin.action(description="Reject selected comments", permissions=["moderate"])
+    def reject(self, request, queryset):
+        self._decide(request, queryset, Comment.Status.REJECTED, "rejected")
+
+    @admin.action(description="Mark selected comments as spam", permissions=["moderate"])
+    def mark_spam(self, request, queryset):
+        self._decide(request, queryset, Comment.Status.SPAM, "marked as spam")

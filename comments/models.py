@@ -1,0 +1,112 @@
+import hashlib
+import unicodedata
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from articles.models import Article
+
+# Top-level comments are depth 0; replies may go two levels below them.
+MAX_DEPTH = 2
+
+
+def normalise_body(text):
+    """Return the body as compared for duplicates: folded case, accents and spacing."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(c for c in folded if not unicodedata.combining(c))
+    return " ".join(stripped.split())
+
+
+def body_fingerprint(text):
+    return hashlib.sha256(normalise_body(text).encode()).hexdigest()
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        """Return the comments readers may see."""
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def shown_to(self, pending_ids):
+        """Return the approved comments plus the given pending ones (the reader's own)."""
+        visible = Q(status=Comment.Status.APPROVED)
+        if pending_ids:
+            visible |= Q(pk__in=list(pending_ids), status=Comment.Status.PENDING)
+        return self.filter(visible)
+
+    def by_email(self, email):
+        return self.filter(email_normalised=email.strip().lower())
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        SPAM = "spam", "Spam"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    # The top-level comment of the thread, so a page of threads loads in one query.
+    root = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    name = models.CharField(max_length=80)
+    email = models.EmailField(max_length=254)
+    email_normalised = models.EmailField(max_length=254, editable=False, db_index=True)
+    website = models.URLField(max_length=200, blank=True)
+    body = models.TextField(max_length=5000)
+    body_fingerprint = models.CharField(max_length=64, editable=False, db_index=True)
+    status = models.CharField(max_length=10, choices=Status, default=Status.PENDING)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=500, blank=True)
+    policy_status = models.CharField(
+        "policy's decision", max_length=10, choices=Status, editable=False, blank=True
+    )
+    policy_reasons = models.JSONField("policy's reasons", default=list, blank=True, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Stops a double-clicked or resent form from storing the same comment twice. NULL, not "",
+    # for comments that came another way (the seed), so they do not collide with each other.
+    submission_token = models.CharField(  # noqa: DJ001
+        max_length=64, unique=True, null=True, editable=False
+    )
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["article", "status", "created_at"], name="comment_thread_idx"),
+            models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
+        ]
+        permissions = [("moderate_comment", "Can approve, reject and mark comments as spam")]
+
+    def __str__(self):
+        return f"{self.name} on {self.article}"
+
+    def save(self, *args, **kwargs):
+        self.email_normalised = self.email.strip().lower()
+        self.body_fingerprint = body_fingerprint(self.body)
+        if self.parent_id:
+            self.depth = self.parent.depth + 1
+            self.root_id = self.parent.root_id or self.parent_id
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def can_be_replied_to(self):
+        return self.status == self.Status.APPROVED and self.depth < MAX_DEPTH

@@ -1,0 +1,324 @@
+"""The moderation policy: a reader's submission in, the comment's first status and reasons out.
+
+Each rule is a function ``rule_<name>(submission, now)`` that returns a Finding when it fires
+and None otherwise. ``decide()`` runs every rule in RULES, keeps all the findings, and ranks them:
+spam beats hold, hold beats trust, trust beats pre-moderation. Settings are read on every call.
+"""
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from articles.models import Article, CommentModeration
+
+from .models import Comment, body_fingerprint
+
+SPAM = "spam"
+HOLD = "hold"
+APPROVE = "approve"
+
+# Used when settings.COMMENTS_DISPOSABLE_EMAIL_DOMAINS is None.
+DISPOSABLE_EMAIL_DOMAINS = frozenset(
+    {
+        "10minutemail.com",
+        "20minutemail.com",
+        "33mail.com",
+        "burnermail.io",
+        "discard.email",
+        "dispostable.com",
+        "emailondeck.com",
+        "fakeinbox.com",
+        "getairmail.com",
+        "getnada.com",
+        "guerrillamail.biz",
+        "guerrillamail.com",
+        "guerrillamail.de",
+        "guerrillamail.info",
+        "guerrillamail.net",
+        "guerrillamail.org",
+        "guerrillamailblock.com",
+        "mailcatch.com",
+        "maildrop.cc",
+        "mailinator.com",
+        "mailnesia.com",
+        "mintemail.com",
+        "mohmal.com",
+        "mytemp.email",
+        "sharklasers.com",
+        "spam4.me",
+        "spamgourmet.com",
+        "temp-mail.org",
+        "tempail.com",
+        "tempmail.com",
+        "tempr.email",
+        "throwawaymail.com",
+        "trashmail.com",
+        "trashmail.de",
+        "yopmail.com",
+        "yopmail.fr",
+    }
+)
+
+# "https://www.example.com" is one link, so a "www." right after "//" is not counted again.
+LINK = re.compile(r"https?://|(?<![\w/])www\.", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Submission:
+    article: Article
+    name: str
+    email: str
+    website: str
+    body: str
+    ip_address: str | None = None
+    honeypot: str = ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    action: str
+    reason: str
+    words: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Decision:
+    status: str
+    findings: tuple[Finding, ...]
+
+    def reasons(self):
+        """Return the findings as JSON-ready dicts, for Comment.policy_reasons."""
+        return [
+            {"rule": f.rule, "action": f.action, "reason": f.reason, "words": list(f.words)}
+            for f in self.findings
+        ]
+
+
+# Text helpers
+
+
+def _fold(text):
+    """Return text without case, accents or runs of whitespace, for matching list words."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(bare.casefold().split())
+
+
+@functools.lru_cache(maxsize=1024)
+def _word_pattern(entry):
+    """Return a regex matching the folded list entry as whole words."""
+    # Look-arounds rather than \b, so entries that start or end with punctuation work too.
+    return re.compile(rf"(?<!\w){re.escape(_fold(entry))}(?!\w)")
+
+
+def find_words(text, words):
+    """Return the list entries found as whole words in text, in list order, once each."""
+    folded = _fold(text)
+    found = []
+    for entry in words:
+        if entry not in found and _fold(entry) and _word_pattern(entry).search(folded):
+            found.append(entry)
+    return found
+
+
+def _find_in(texts, words):
+    """Return the list entries found in any of the texts, in list order, once each."""
+    # Searched one by one so a phrase can't match across the end of one field and the next.
+    found = {entry for text in texts for entry in find_words(text, words)}
+    return [entry for entry in dict.fromkeys(words) if entry in found]
+
+
+def _email_domains(email):
+    """Return the email's domain and its parent domains, most specific first."""
+    _local, at, domain = email.strip().lower().rpartition("@")
+    labels = domain.strip(".").split(".") if at else []
+    return [".".join(labels[i:]) for i in range(len(labels)) if labels[i]]
+
+
+def _listed(domains, entries):
+    """Return the first list entry (as written) that matches one of the domains, or None."""
+    wanted = set(domains)
+    return next((entry for entry in entries if entry.strip().lower() in wanted), None)
+
+
+def _plural(n, word):
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+# Rules, in the order they are run and recorded.
+
+
+def rule_honeypot(submission, now):
+    """Return a spam finding if the field hidden from people was filled in."""
+    if submission.honeypot:
+        return Finding("honeypot", SPAM, "Filled in the hidden field that only robots see.")
+    return None
+
+
+def rule_block_list(submission, now):
+    """Return a spam finding if the body, name or website contains blocked words."""
+    texts = (submission.body, submission.name, submission.website)
+    words = _find_in(texts, settings.COMMENTS_BLOCK_WORDS)
+    if words:
+        reason = f"Contains blocked words: {', '.join(words)}."
+        return Finding("block_list", SPAM, reason, tuple(words))
+    return None
+
+
+def rule_email_domain(submission, now):
+    """Return a spam finding if the email's domain is blocked or disposable."""
+    domains = _email_domains(submission.email)
+    if blocked := _listed(domains, settings.COMMENTS_BLOCKED_EMAIL_DOMAINS):
+        reason = f"The email address is at {blocked}, on the blocked email domains list."
+        return Finding("email_domain", SPAM, reason, (blocked,))
+    disposable = settings.COMMENTS_DISPOSABLE_EMAIL_DOMAINS
+    if disposable is None:
+        disposable = sorted(DISPOSABLE_EMAIL_DOMAINS)
+    if listed := _listed(domains, disposable):
+        reason = f"The email address is at {listed}, on the disposable email domains list."
+        return Finding("email_domain", SPAM, reason, (listed,))
+    return None
+
+
+def rule_duplicate(submission, now):
+    """Return a spam finding if the same text was posted recently, anywhere, by anyone."""
+    hours = settings.COMMENTS_DUPLICATE_WINDOW_HOURS
+    recent = Comment.objects.filter(
+        body_fingerprint=body_fingerprint(submission.body),
+        created_at__gte=now - timedelta(hours=hours),
+    )
+    if recent.exists():
+        reason = f"The same text was posted in the last {_plural(hours, 'hour')}."
+        return Finding("duplicate", SPAM, reason)
+    return None
+
+
+def rule_links(submission, now):
+    """Return a hold finding if the body has more links than allowed."""
+    allowed = settings.COMMENTS_MAX_LINKS
+    count = len(LINK.findall(submission.body))
+    if count > allowed:
+        reason = f"Contains {_plural(count, 'link')} (more than {allowed} allowed)."
+        return Finding("links", HOLD, reason)
+    return None
+
+
+def rule_moderation_list(submission, now):
+    """Return a hold finding if the body or name contains words on the moderation list."""
+    words = _find_in((submission.body, submission.name), settings.COMMENTS_MODERATION_WORDS)
+    if words:
+        reason = f"Contains words on the moderation list: {', '.join(words)}."
+        return Finding("moderation_list", HOLD, reason, tuple(words))
+    return None
+
+
+def rule_rejection_history(submission, now):
+    """Return a hold finding if too many of the commenter's recent comments were refused."""
+    since = now - timedelta(days=settings.COMMENTS_REJECTION_WINDOW_DAYS)
+    theirs = Comment.objects.by_email(submission.email)
+    if submission.ip_address:
+        theirs |= Comment.objects.filter(ip_address=submission.ip_address)
+    refused = [Comment.Status.REJECTED, Comment.Status.SPAM]
+    counts = (
+        theirs.filter(status__in=[Comment.Status.APPROVED, *refused])
+        # The policy decides at posting time and leaves decided_at empty; moderators set it.
+        .alias(decided_on=Coalesce("decided_at", "created_at"))
+        .filter(decided_on__gte=since)
+        .aggregate(decided=Count("pk"), refused=Count("pk", filter=Q(status__in=refused)))
+    )
+    decided, bad = counts["decided"], counts["refused"]
+    enough = decided and decided >= settings.COMMENTS_REJECTION_MIN_DECIDED
+    if enough and bad / decided > settings.COMMENTS_REJECTION_RATIO:
+        reason = f"{bad} of their last {decided} decided comments were rejected or spam."
+        return Finding("rejection_history", HOLD, reason)
+    return None
+
+
+def rule_trusted(submission, now):
+    """Return an approve finding if enough comments from this email were approved."""
+    needed = settings.COMMENTS_TRUSTED_AFTER
+    if needed <= 0:
+        return None
+    approved = Comment.objects.by_email(submission.email).approved().count()
+    if approved >= needed:
+        reason = f"This email address already has {_plural(approved, 'approved comment')}."
+        return Finding("trusted", APPROVE, reason)
+    return None
+
+
+def rule_premoderation(submission, now):
+    """Return a hold finding if every comment on the article waits for a moderator."""
+    moderation = submission.article.comment_moderation
+    if moderation == CommentModeration.PRE:
+        where = "article"
+    elif moderation == CommentModeration.SITE and settings.COMMENTS_PREMODERATE:
+        where = "site"
+    else:
+        return None
+    return Finding("premoderation", HOLD, f"Every comment waits for a moderator on this {where}.")
+
+
+RULES = (
+    rule_honeypot,
+    rule_block_list,
+    rule_email_domain,
+    rule_duplicate,
+    rule_links,
+    rule_moderation_list,
+    rule_rejection_history,
+    rule_trusted,
+    rule_premoderation,
+)
+
+
+def _status(findings):
+    """Return the Comment.Status the findings lead to."""
+    actions = {f.action for f in findings if f.rule != "premoderation"}
+    if SPAM in actions:
+        return Comment.Status.SPAM
+    if HOLD in actions:
+        return Comment.Status.PENDING
+    # Trust lets a known commenter skip pre-moderation, but not the rules above.
+    if APPROVE in actions:
+        return Comment.Status.APPROVED
+    if any(f.rule == "premoderation" for f in findings):
+        return Comment.Status.PENDING
+    return Comment.Status.APPROVED
+
+
+def decide(submission, *, now=None):
+    """Return the Decision for a submission: its status and every finding, in RULES order.
+
+    A comment that no rule holds is approved with no findings. Findings that did not decide
+    the status are kept too (a trusted commenter's spam, pre-moderation under trust), so
+    moderators see every reason.
+    """
+    now = now or timezone.now()
+    findings = tuple(f for rule in RULES if (f := rule(submission, now)) is not None)
+    return Decision(status=_status(findings), findings=findings)
+
+
+def comments_closed_reason(article, *, now=None):
+    """Return why readers may not comment on the article, or None if they may."""
+    now = now or timezone.now()
+    published = (
+        article.status == Article.Status.PUBLISHED
+        and article.published_at is not None
+        and article.published_at <= now
+    )
+    if not published:
+        return "Comments open when the article is published."
+    if not article.comments_open:
+        return "The editors have closed comments on this article."
+    days = settings.COMMENTS_CLOSE_AFTER_DAYS
+    if days > 0 and now >= article.published_at + timedelta(days=days):
+        return f"Comments closed automatically {_plural(days, 'day')} after publication."
+    return None

@@ -1,0 +1,90 @@
+"""The comments block of an article page: the thread, and the form."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404
+
+from . import policy
+from .forms import CommentForm
+from .models import Comment
+
+PENDING_SESSION_KEY = "comments_pending"
+NOTICE_SESSION_KEY = "comments_notice"
+
+
+def _has_session(request):
+    # Only look in the session when the reader has one: reading it costs a query.
+    return settings.SESSION_COOKIE_NAME in request.COOKIES
+
+
+def pending_ids(request):
+    """Return the ids of the comments this reader posted that await moderation."""
+    return request.session.get(PENDING_SESSION_KEY, []) if _has_session(request) else []
+
+
+def pop_notice(request):
+    """Return, once, the notice for a comment this reader has just posted."""
+    return request.session.pop(NOTICE_SESSION_KEY, "") if _has_session(request) else ""
+
+
+def remember_pending(request, comment):
+    ids = [*request.session.get(PENDING_SESSION_KEY, []), comment.pk]
+    request.session[PENDING_SESSION_KEY] = ids[-50:]
+
+
+def _page(request, roots):
+    paginator = Paginator(roots, settings.COMMENTS_PER_PAGE)
+    number = request.GET.get("cpage", "1")
+    if not (number.isascii() and number.isdigit()) or not 1 <= int(number) <= paginator.num_pages:
+        raise Http404("No such page of comments.")
+    return paginator.page(int(number))
+
+
+def comments_context(request, article, *, form=None):
+    """Return the template context for the article's comments block.
+
+    Two queries whatever the number of comments: the count of top-level comments for the
+    page numbers, and one query for this page's threads, replies included.
+    """
+    own = pending_ids(request)
+    shown = Comment.objects.filter(article=article).shown_to(own)
+    roots_in_order = shown.filter(depth=0).order_by("created_at", "pk")
+    page = _page(request, roots_in_order)
+    start = (page.number - 1) * page.paginator.per_page
+    page_root_ids = roots_in_order.values("pk")[start : start + page.paginator.per_page]
+    everything = list(
+        shown.filter(Q(pk__in=page_root_ids) | Q(root__in=page_root_ids)).order_by(
+            "created_at", "pk"
+        )
+    )
+    children = {}
+    for comment in everything:
+        children.setdefault(comment.parent_id, []).append(comment)
+    for comment in everything:
+        comment.children = children.get(comment.pk, [])
+    roots = children.get(None, [])
+
+    closed = policy.comments_closed_reason(article)
+    if closed:
+        form = None
+    elif form is None:
+        target = _find(everything, request.GET.get("replytocom"))
+        parent = target.pk if target and target.can_be_replied_to else None
+        form = CommentForm(article=article, initial={"parent": parent})
+    return {
+        "comment_notice": pop_notice(request),
+        "comments": roots,
+        "comments_page": page,
+        "comment_form": form,
+        "comments_closed": closed,
+        "replying_to": _find(everything, form["parent"].value()) if form else None,
+    }
+
+
+def _find(comments, pk):
+    """Return the comment with this id among those loaded, or None."""
+    pk = str(pk or "")
+    if not (pk.isascii() and pk.isdigit()):
+        return None
+    return next((comment for comment in comments if comment.pk == int(pk)), None)
