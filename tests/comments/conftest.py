@@ -5,7 +5,7 @@ from tests.factories import make_article
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
+def _fresh_cache(db):
     # Rate-limit counters live in the cache; each test starts with none.
     cache.clear()
     yield
