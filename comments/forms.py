@@ -24,9 +24,15 @@ def _tidy(text, *, keep_newlines):
 
 
 class CommentForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=80)
+    name = forms.CharField(
+        label="Name",
+        max_length=80,
+        error_messages={"required": "Please give a name to show with your comment."},
+    )
     email = forms.EmailField(
-        label="Email", max_length=254, help_text="Your email address will not be published."
+        label="Email",
+        max_length=254,
+        error_messages={"required": "Please give your email address; it will not be published."},
     )
     website = forms.URLField(
         label="Website",
@@ -36,7 +42,10 @@ class CommentForm(forms.Form):
         validators=[URLValidator(schemes=["http", "https"])],
     )
     body = forms.CharField(
-        label="Comment", max_length=5000, widget=forms.Textarea(attrs={"rows": 8})
+        label="Comment",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        error_messages={"required": "Please write a comment."},
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
