@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from articles.models import Article, Author, Byline, RelatedLink, Section, TaggedArticle, Topic
+from comments.models import Comment
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +24,7 @@ def _seed():
 def _snapshot():
     return {
         model.__name__: list(model.objects.order_by("pk").values())
-        for model in (Section, Author, Topic, Article, Byline, TaggedArticle, RelatedLink)
+        for model in (Section, Author, Topic, Article, Byline, TaggedArticle, RelatedLink, Comment)
     }
 
 
@@ -67,3 +68,21 @@ def test_reference_story_has_the_whole_anatomy(client):
         r'<h3 class="related__headline"><a href="[^"]+">[^<]+\| ([^<]+) News</a>', html
     )
     assert topics == ["Russia-Ukraine war", "Health", "Migration", "Human Rights"]
+
+
+def test_seed_adds_comments_of_every_kind(client):
+    _seed()
+    story = Article.objects.get(slug=REFERENCE)
+    theirs = Comment.objects.filter(article=story)
+    assert theirs.filter(status="approved", parent__isnull=False).exists()
+    assert theirs.filter(status="approved", depth=2).exists()
+    assert theirs.filter(status="pending").count() >= 2
+    held = theirs.get(policy_status="pending")
+    assert held.policy_reasons[0]["rule"] == "moderation_list"
+    assert theirs.get(status="spam").policy_reasons[0]["rule"] == "block_list"
+    assert Comment.objects.exclude(article=story).filter(status="approved").count() >= 5
+    story.refresh_from_db()
+    assert story.comment_count == theirs.filter(status="approved").count()
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert f"{story.comment_count} Comments" in html
+    assert "casino bonus" not in html
