@@ -221,3 +221,71 @@ def test_a_trusted_commenter_is_published_at_once(client, article, settings):
     html = client.get(article.get_absolute_url()).content.decode()
     assert "Thank you. Your comment is published." in html
     assert "3 Comments" in html
+
+
+RULE_CASES = {
+    "block_list": ({"body": "Claim your CASINO bonus today"}, "spam"),
+    "email_domain": ({"email": "someone@mailinator.com"}, "spam"),
+    "links": ({"body": "See https://a.example https://b.example and https://c.example"}, "pending"),
+    "moderation_list": ({"body": "Only idiots believe this."}, "pending"),
+}
+
+
+@pytest.mark.parametrize("rule", list(RULE_CASES))
+def test_each_rule_decides_through_the_form_and_says_why(client, article, settings, rule):
+    settings.COMMENTS_PREMODERATE = False  # so only the rule under test can hold the comment
+    fields, status = RULE_CASES[rule]
+    assert _post(client, article, comment_form_data(client, article, **fields)).status_code == 303
+    comment = Comment.objects.get()
+    assert comment.status == status
+    assert comment.policy_status == status
+    assert [reason["rule"] for reason in comment.policy_reasons] == [rule]
+
+
+def test_without_premoderation_a_clean_comment_is_published_at_once(client, article, settings):
+    settings.COMMENTS_PREMODERATE = False
+    _post(client, article, comment_form_data(client, article))
+    assert Comment.objects.get().status == Comment.Status.APPROVED
+
+
+def test_an_article_can_hold_every_comment_whatever_the_site_says(client, article, settings):
+    settings.COMMENTS_PREMODERATE = False
+    article.comment_moderation = "pre"
+    article.save()
+    _post(client, article, comment_form_data(client, article))
+    comment = Comment.objects.get()
+    assert comment.status == Comment.Status.PENDING
+    assert (
+        comment.policy_reasons[0]["reason"]
+        == "Every comment waits for a moderator on this article."
+    )
+
+
+def test_a_repeated_text_is_spam(client, article, settings):
+    settings.COMMENTS_PREMODERATE = False
+    make_comment(article=article, body="Same words, again and again.")
+    _post(client, article, comment_form_data(client, article, body="same words,  AGAIN and again."))
+    assert Comment.objects.latest("pk").status == Comment.Status.SPAM
+
+
+def test_a_commenter_with_mostly_rejected_comments_is_held(client, article, settings):
+    settings.COMMENTS_PREMODERATE = False
+    for status in ["rejected", "spam", "approved"]:
+        make_comment(article=article, status=status, email="maria@example.org")
+    _post(client, article, comment_form_data(client, article, body="A fresh start."))
+    comment = Comment.objects.latest("pk")
+    assert comment.status == Comment.Status.PENDING
+    assert comment.policy_reasons[0]["rule"] == "rejection_history"
+
+
+def test_comments_close_by_themselves_after_the_set_days(client, article, settings):
+    from datetime import timedelta
+
+    data = comment_form_data(client, article)
+    settings.COMMENTS_CLOSE_AFTER_DAYS = 7
+    article.published_at -= timedelta(days=8)
+    article.save()
+    response = _post(client, article, data)
+    assert response.status_code == 403
+    assert "closed automatically 7 days after publication" in response.content.decode()
+    assert not Comment.objects.exists()
