@@ -77,6 +77,11 @@ class Comment(models.Model):
         editable=False,
     )
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Raised by every decision, so a moderator acting on a stale page is caught (services.py).
+    version = models.PositiveIntegerField(default=0, editable=False)
+    report_count = models.PositiveIntegerField(default=0, editable=False)
+    # True from a reader's first report until a moderator decides: the Reported queue.
+    is_reported = models.BooleanField(default=False, editable=False)
     # Stops a double-clicked or resent form from storing the same comment twice. NULL, not "",
     # for comments that came another way (the seed), so they do not collide with each other.
     submission_token = models.CharField(  # noqa: DJ001
@@ -90,6 +95,11 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["article", "status", "created_at"], name="comment_thread_idx"),
             models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
+            models.Index(
+                fields=["-created_at"],
+                condition=Q(is_reported=True),
+                name="comment_reported_idx",
+            ),
         ]
         permissions = [("moderate_comment", "Can approve, reject and mark comments as spam")]
 
@@ -110,3 +120,118 @@ class Comment(models.Model):
     @property
     def can_be_replied_to(self):
         return self.status == self.Status.APPROVED and self.depth < MAX_DEPTH
+
+
+class DecisionReason(models.TextChoices):
+    """Why a comment was refused: the EU Digital Services Act's statement-of-reasons
+    categories, as a moderator would pick them for a news site's comments."""
+
+    ILLEGAL_SPEECH = "illegal_or_harmful_speech", "Illegal or harmful speech (hate, threats)"
+    CIVIC_DISCOURSE = (
+        "negative_effects_on_civic_discourse_or_elections",
+        "Disinformation or harm to elections",
+    )
+    NON_CONSENSUAL = "non_consensual_behaviour", "Harassment or non-consensual behaviour"
+    PRIVACY = "data_protection_and_privacy_violations", "Personal data or privacy violation"
+    VIOLENCE = "violence", "Violence or incitement"
+    PUBLIC_SECURITY = "risk_for_public_security", "Risk for public security"
+    MINORS = "protection_of_minors", "Protection of minors"
+    SELF_HARM = "self_harm", "Self-harm"
+    SEXUAL = "pornography_or_sexualized_content", "Sexual content"
+    SCAMS = "scams_and_fraud", "Scams and fraud"
+    IP = "intellectual_property_infringements", "Copyright or other IP infringement"
+    SCOPE = "scope_of_platform_service", "Off-topic or against the house rules"
+    OTHER = "other", "Other (explain below)"
+
+
+class CommentDecision(models.Model):
+    """One change of a comment's status: the audit trail, newest last."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="decisions")
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Empty when the moderation policy decided.",
+    )
+    from_status = models.CharField(max_length=10, choices=Comment.Status, blank=True)
+    to_status = models.CharField(max_length=10, choices=Comment.Status)
+    reason = models.CharField(max_length=60, choices=DecisionReason, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+    # Set on the decision that an undo reversed, pointing at the undoing decision.
+    undone_by = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="undoes"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["moderator", "-created_at"], name="decision_moderator_idx")]
+
+    def __str__(self):
+        return f"{self.from_status or 'new'} → {self.to_status}"
+
+
+class CommentReport(models.Model):
+    """A reader's report that a public comment breaks the rules."""
+
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam or advertising"
+        ABUSIVE = "abusive", "Abusive or hateful"
+        OFF_TOPIC = "off_topic", "Off-topic"
+        OTHER = "other", "Something else"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reason = models.CharField(max_length=10, choices=Reason)
+    text = models.CharField(max_length=500, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_reason_display()} on comment {self.comment_id}"
+
+
+class Commenter(models.Model):
+    """What moderators decided about a commenter, known by email address."""
+
+    class Standing(models.TextChoices):
+        NORMAL = "normal", "Normal"
+        PREMODERATED = "premoderated", "Always pre-moderate"
+        SUSPENDED = "suspended", "Suspended"
+        BANNED = "banned", "Banned"
+
+    email = models.EmailField(max_length=254, unique=True, help_text="Stored in lower case.")
+    standing = models.CharField(max_length=12, choices=Standing, default=Standing.NORMAL)
+    suspended_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self):
+        return self.email
+
+
+class CommenterNote(models.Model):
+    """A moderator's note about a commenter, shown beside their comments."""
+
+    email = models.EmailField(max_length=254, db_index=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField(max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"Note on {self.email}"
