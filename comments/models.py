@@ -235,3 +235,18 @@ class CommenterNote(models.Model):
 
     def __str__(self):
         return f"Note on {self.email}"
+
+
+class DigestLog(models.Model):
+    """A moderation digest that was sent; the next one covers what came after it."""
+
+    sent_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    recipients = models.PositiveIntegerField(default=0)
+    pending = models.PositiveIntegerField(default=0)
+    reported = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-sent_at"]
+
+    def __str__(self):
+        return f"Digest of {self.sent_at:%Y-%m-%d %H:%M}"
