@@ -1,8 +1,10 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.urls import path
 from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
-from . import services
+from . import desk, services
 from .models import Comment
 
 
@@ -34,6 +36,33 @@ class CommentAdmin(admin.ModelAdmin):
     ]
     fields = ["status", *readonly_fields]
 
+    def get_urls(self):
+        def moderators_only(view):
+            def wrapped(request, *args, **kw):
+                if not self.has_moderate_permission(request):
+                    raise PermissionDenied
+                return view(request, self, *args, **kw)
+
+            return self.admin_site.admin_view(wrapped)
+
+        return [
+            path("desk/", moderators_only(desk.desk_view), name="comments_desk"),
+            path("desk/decide/", moderators_only(desk.decide_view), name="comments_desk_decide"),
+            path(
+                "desk/undo/<int:decision_id>/",
+                moderators_only(desk.undo_view),
+                name="comments_desk_undo",
+            ),
+            path(
+                "desk/reply/<int:comment_id>/",
+                moderators_only(desk.reply_view),
+                name="comments_desk_reply",
+            ),
+            path("desk/test/", moderators_only(desk.test_text_view), name="comments_desk_test"),
+            path("commenter/", moderators_only(desk.commenter_view), name="comments_commenter"),
+            *super().get_urls(),
+        ]
+
     def has_add_permission(self, request):
         return False
 
@@ -42,9 +71,7 @@ class CommentAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if "status" in form.changed_data:
-            services.comments_moderate(
-                comments=Comment.objects.filter(pk=obj.pk), status=obj.status, by=request.user
-            )
+            services.comment_decide(comment=obj, status=obj.status, moderator=request.user)
         # Nothing else on the form is editable: what the reader wrote stays as they wrote it.
 
     @admin.display(description="comment")
@@ -52,7 +79,9 @@ class CommentAdmin(admin.ModelAdmin):
         return Truncator(comment.body).chars(80)
 
     def _decide(self, request, queryset, status, done):
-        changed = services.comments_moderate(comments=queryset, status=status, by=request.user)
+        changed = services.comments_decide_bulk(
+            comments=queryset, status=status, moderator=request.user
+        )
         self.message_user(
             request,
             ngettext("%(n)d comment %(done)s.", "%(n)d comments %(done)s.", changed)

@@ -79,6 +79,9 @@ class Comment(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Raised by every decision, so a moderator acting on a stale page is caught (services.py).
     version = models.PositiveIntegerField(default=0, editable=False)
+    is_newsroom = models.BooleanField(
+        default=False, editable=False, help_text="Written by the newsroom, not a reader."
+    )
     report_count = models.PositiveIntegerField(default=0, editable=False)
     # True from a reader's first report until a moderator decides: the Reported queue.
     is_reported = models.BooleanField(default=False, editable=False)

@@ -15,10 +15,12 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 
 from articles.models import Article, CommentModeration
 
-from .models import Comment, body_fingerprint
+from .models import Comment, Commenter, body_fingerprint
 
 SPAM = "spam"
 HOLD = "hold"
@@ -129,6 +131,30 @@ def find_words(text, words):
     return found
 
 
+def highlight(text, words):
+    """Return text as escaped HTML with the list entries found in it wrapped in <mark>."""
+    tokens = [(m.start(), m.end(), _fold(m.group())) for m in re.finditer(r"\w+", text)]
+    marked = set()
+    for entry in words:
+        wanted = _fold(entry).split()
+        for i in range(len(tokens) - len(wanted) + 1):
+            if wanted and [t[2] for t in tokens[i : i + len(wanted)]] == wanted:
+                marked.add((tokens[i][0], tokens[i + len(wanted) - 1][1]))
+    html, at = [], 0
+    for start, end in sorted(marked):
+        if start < at:  # overlapping matches: the first one is enough
+            continue
+        html += [escape(text[at:start]), "<mark>", escape(text[start:end]), "</mark>"]
+        at = end
+    html.append(escape(text[at:]))
+    return mark_safe("".join(html))
+
+
+def count_links(text):
+    """Return how many links the text has, counted as the links rule counts them."""
+    return len(LINK.findall(text))
+
+
 def _find_in(texts, words):
     """Return the list entries found in any of the texts, in list order, once each."""
     # Searched one by one so a phrase can't match across the end of one field and the next.
@@ -147,6 +173,11 @@ def _listed(domains, entries):
     """Return the first list entry (as written) that matches one of the domains, or None."""
     wanted = set(domains)
     return next((entry for entry in entries if entry.strip().lower() in wanted), None)
+
+
+def _standing(email):
+    """Return the moderators' Commenter record for the email, or None."""
+    return Commenter.objects.filter(email=email.strip().lower()).first()
 
 
 def _plural(n, word):
@@ -201,10 +232,30 @@ def rule_duplicate(submission, now):
     return None
 
 
+def rule_standing(submission, now):
+    """Return the finding for what moderators decided about this commenter, if anything.
+
+    Banned commenters' comments are spam, silently; always-pre-moderated and suspended
+    commenters' comments wait for a moderator.
+    """
+    standing = _standing(submission.email)
+    if standing is None:
+        return None
+    if standing.standing == Commenter.Standing.BANNED:
+        return Finding("standing", SPAM, "The commenter is banned.")
+    if standing.standing == Commenter.Standing.PREMODERATED:
+        return Finding("standing", HOLD, "Moderators always check this commenter's comments.")
+    if standing.standing == Commenter.Standing.SUSPENDED and (
+        standing.suspended_until is None or standing.suspended_until > now
+    ):
+        return Finding("standing", HOLD, "The commenter is suspended.")
+    return None
+
+
 def rule_links(submission, now):
     """Return a hold finding if the body has more links than allowed."""
     allowed = settings.COMMENTS_MAX_LINKS
-    count = len(LINK.findall(submission.body))
+    count = count_links(submission.body)
     if count > allowed:
         reason = f"Contains {_plural(count, 'link')} (more than {allowed} allowed)."
         return Finding("links", HOLD, reason)
@@ -271,6 +322,7 @@ RULES = (
     rule_block_list,
     rule_email_domain,
     rule_duplicate,
+    rule_standing,
     rule_links,
     rule_moderation_list,
     rule_rejection_history,

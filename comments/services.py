@@ -1,5 +1,8 @@
 """Writes on comments: the readers' submissions and the moderators' decisions."""
 
+from datetime import timedelta
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -8,7 +11,7 @@ from django.utils import timezone
 from articles.models import Article
 
 from . import policy
-from .models import Comment
+from .models import MAX_DEPTH, Comment, CommentDecision, Commenter
 
 
 def article_refresh_comment_count(*, article_ids):
@@ -62,19 +65,126 @@ def comment_submit(*, article, data, ip_address, user_agent):
     try:
         with transaction.atomic():
             comment.save()
+            CommentDecision.objects.create(comment=comment, to_status=decision.status)
     except IntegrityError:
         # The same form arrived twice at once; the other request stored it.
         return Comment.objects.get(submission_token=data["token"]), False
     return comment, True
 
 
+class AlreadyHandled(Exception):
+    """A decision on a comment that changed since the moderator loaded it."""
+
+    def __init__(self, comment, decision):
+        self.comment = comment
+        self.decision = decision
+        who = "the moderation policy"
+        if decision and decision.moderator:
+            who = decision.moderator.get_full_name() or decision.moderator.get_username()
+        super().__init__(f"Already handled by {who}: the comment is now {comment.status}.")
+
+
 @transaction.atomic
-def comments_moderate(*, comments, status, by):
-    """Give the comments a moderator's status; return how many changed."""
-    changing = comments.exclude(status=status)
-    article_ids = list(changing.values_list("article_id", flat=True).distinct())
-    changed = Comment.objects.filter(pk__in=list(changing.values_list("pk", flat=True))).update(
-        status=status, decided_by=by, decided_at=timezone.now()
+def comment_decide(*, comment, status, moderator, expected_version=None, reason="", note=""):
+    """Give the comment a moderator's status and record the decision; return the decision.
+
+    With expected_version (the version the moderator saw), a comment changed since by someone
+    else is left alone and AlreadyHandled is raised: nothing is overwritten.
+    """
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise AlreadyHandled(locked, locked.decisions.select_related("moderator").last())
+    decision = CommentDecision.objects.create(
+        comment=locked,
+        moderator=moderator,
+        from_status=locked.status,
+        to_status=status,
+        reason=reason,
+        note=note,
     )
-    article_refresh_comment_count(article_ids=article_ids)
+    locked.status = status
+    locked.version += 1
+    locked.is_reported = False
+    locked.decided_by = moderator
+    locked.decided_at = decision.created_at
+    locked.save(update_fields=["status", "version", "is_reported", "decided_by", "decided_at"])
+    return decision
+
+
+def comments_decide_bulk(*, comments, status, moderator, reason="", note=""):
+    """Decide on every given comment that is not already in that status; return how many."""
+    changed = 0
+    for comment in comments.exclude(status=status).order_by("pk"):
+        comment_decide(
+            comment=comment, status=status, moderator=moderator, reason=reason, note=note
+        )
+        changed += 1
     return changed
+
+
+@transaction.atomic
+def decision_undo(*, decision, moderator):
+    """Put the comment back as it was before the decision; return the undoing decision.
+
+    Only the comment's latest decision can be undone; after anyone's later decision the
+    undo is refused with AlreadyHandled.
+    """
+    comment = Comment.objects.select_for_update().get(pk=decision.comment_id)
+    latest = comment.decisions.select_related("moderator").last()
+    if latest.pk != decision.pk or decision.undone_by_id:
+        raise AlreadyHandled(comment, latest)
+    undo = comment_decide(
+        comment=comment,
+        status=decision.from_status or Comment.Status.PENDING,
+        moderator=moderator,
+        expected_version=comment.version,
+        note=f"Undid the decision of {decision.created_at:%Y-%m-%d %H:%M}.",
+    )
+    decision.undone_by = undo
+    decision.save(update_fields=["undone_by"])
+    return undo
+
+
+def comment_reply_as_newsroom(*, parent, moderator, body):
+    """Publish the newsroom's answer to a reader's comment; return it."""
+    reply = Comment.objects.create(
+        article=parent.article,
+        parent=parent if parent.depth < MAX_DEPTH else parent.parent,
+        name=settings.NEWSROOM_SITE_NAME,
+        email=settings.DEFAULT_FROM_EMAIL,
+        body=body,
+        status=Comment.Status.APPROVED,
+        is_newsroom=True,
+        decided_by=moderator,
+        decided_at=timezone.now(),
+    )
+    CommentDecision.objects.create(
+        comment=reply, moderator=moderator, to_status=Comment.Status.APPROVED, note="Reply"
+    )
+    return reply
+
+
+@transaction.atomic
+def commenter_set_standing(*, email, standing, moderator, days=None, reject_all=False):
+    """Set how the policy treats a commenter; return (commenter, comments rejected).
+
+    With reject_all, every pending and approved comment of theirs is rejected too.
+    """
+    until = (
+        timezone.now() + timedelta(days=days) if standing == Commenter.Standing.SUSPENDED else None
+    )
+    commenter, _ = Commenter.objects.update_or_create(
+        email=email.strip().lower(),
+        defaults={"standing": standing, "suspended_until": until, "updated_by": moderator},
+    )
+    rejected = 0
+    if reject_all:
+        rejected = comments_decide_bulk(
+            comments=Comment.objects.by_email(email).filter(
+                status__in=[Comment.Status.PENDING, Comment.Status.APPROVED]
+            ),
+            status=Comment.Status.REJECTED,
+            moderator=moderator,
+            note=f"Rejected with all their comments: {commenter.get_standing_display().lower()}.",
+        )
+    return commenter, rejected

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from articles.models import Article, CommentModeration
 from comments import policy
-from comments.models import Comment
+from comments.models import Comment, Commenter
 from comments.policy import Submission, decide, find_words
 from tests.factories import make_article, make_draft, make_scheduled
 
@@ -416,6 +416,7 @@ def test_rules_run_in_the_documented_order():
         "rule_block_list",
         "rule_email_domain",
         "rule_duplicate",
+        "rule_standing",
         "rule_links",
         "rule_moderation_list",
         "rule_rejection_history",
@@ -478,6 +479,7 @@ def test_decide_records_every_rule_that_fired(settings, rejection_settings):
     article = make_article(comment_moderation=CommentModeration.SITE)
     body = "Viagra for idiots like you, idiot: http://a.example http://b.example www.c.example"
     history(article, approved=1, rejected=3, body=body)
+    Commenter.objects.create(email="ada@example.org", standing=Commenter.Standing.BANNED)
     sub = submission(article, honeypot="x", body=body)
     decision = decide(sub)
     assert decision.status == Comment.Status.SPAM
@@ -486,7 +488,7 @@ def test_decide_records_every_rule_that_fired(settings, rejection_settings):
 
 def test_decide_makes_one_query_per_db_rule(settings, post_article, django_assert_num_queries):
     settings.COMMENTS_TRUSTED_AFTER = 3
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         decide(submission(post_article, ip_address="203.0.113.9"))
 
 
@@ -556,3 +558,29 @@ def test_comments_never_close_when_days_is_zero(settings):
 def test_comments_are_closed_before_publication(factory):
     reason = policy.comments_closed_reason(factory())
     assert reason == "Comments open when the article is published."
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("standing", "days", "action"),
+    [
+        ("banned", None, "spam"),
+        ("premoderated", None, "hold"),
+        ("suspended", 3, "hold"),
+        ("suspended", -1, None),
+        ("normal", None, None),
+    ],
+)
+def test_rule_standing_follows_the_moderators(standing, days, action):
+    until = timezone.now() + timedelta(days=days) if days is not None else None
+    Commenter.objects.create(email="ada@example.org", standing=standing, suspended_until=until)
+    finding = policy.rule_standing(submission(email="ADA@example.org"), timezone.now())
+    assert (finding.action if finding else None) == action
+
+
+@pytest.mark.django_db
+def test_an_always_premoderated_commenter_is_held_even_when_trusted(settings, post_article):
+    settings.COMMENTS_TRUSTED_AFTER = 1
+    add_comment(post_article)
+    Commenter.objects.create(email="ada@example.org", standing=Commenter.Standing.PREMODERATED)
+    assert decide(submission(post_article)).status == Comment.Status.PENDING
