@@ -32,7 +32,8 @@
 
   async function send(form, submitter) {
     const data = new FormData(form, submitter);
-    const response = await fetch(form.action, {
+    // getAttribute: the decision buttons are named "action", which hides form.action.
+    const response = await fetch(form.getAttribute("action"), {
       method: "POST",
       body: data,
       headers: { "X-Desk": "1" },
@@ -77,7 +78,7 @@
       form.append(token, "Last decision can be undone. ", button);
       status.after(form);
     }
-    form.action = url;
+    form.setAttribute("action", url);
   }
 
   desk.addEventListener("submit", async (event) => {

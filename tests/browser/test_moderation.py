@@ -1,0 +1,52 @@
+"""A moderator clears a queue with the keyboard alone, in a real browser."""
+
+import pytest
+
+from comments.models import Comment
+from tests.factories import make_article, make_comment, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_moderator_clears_the_pending_queue_with_the_keyboard(page, live_server):
+    make_user(group="Moderators", username="mod", email="mod@example.org")
+    article = make_article(headline="Story with a busy comment section")
+    first, second, third = (
+        make_comment(article=article, status="pending", body=f"Pending comment {n}")
+        for n in (1, 2, 3)
+    )
+
+    page.goto("/admin/login/?next=/admin/comments/comment/desk/?order=oldest")
+    page.keyboard.type("mod")
+    page.keyboard.press("Tab")
+    page.keyboard.type("a-long-test-passphrase")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(f"#card-{first.pk}")
+
+    status = page.get_by_role("status").filter(has_text="")
+    page.keyboard.press("a")
+    page.wait_for_selector(f"#card-{first.pk}", state="detached")
+    page.keyboard.press("2")  # the second reason on the list
+    page.keyboard.press("r")
+    page.wait_for_selector(f"#card-{second.pk}", state="detached")
+    page.keyboard.press("s")
+    page.wait_for_selector(f"#card-{third.pk}", state="detached")
+    assert "Nothing left on this page" in page.content()
+    assert "Marked as spam" in status.first.inner_text()
+
+    statuses = dict(Comment.objects.values_list("pk", "status"))
+    assert statuses == {first.pk: "approved", second.pk: "rejected", third.pk: "spam"}
+    assert Comment.objects.get(pk=second.pk).decisions.last().reason == (
+        "negative_effects_on_civic_discourse_or_elections"
+    )
+
+    page.keyboard.press("u")
+    page.wait_for_selector(f"#card-{third.pk}")
+    assert Comment.objects.get(pk=third.pk).status == "pending"
+
+    reader = page.context.browser.new_page()
+    reader.goto(live_server.url + article.get_absolute_url())
+    assert "Pending comment 1" in reader.locator("#comments").inner_text()
+    assert "Pending comment 2" not in reader.locator("#comments").inner_text()
+    reader.close()
+    assert page.foreign_requests == []
