@@ -150,3 +150,27 @@ COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("COMMENTS_CLOSE_AFTER_DAYS", "0")
 COMMENTS_RATE_LIMIT_PER_IP = (5, 600)
 COMMENTS_RATE_LIMIT_PER_EMAIL = (3, 600)
 COMMENTS_PER_PAGE = 50
+
+# The moderators' email digest of new pending and reported comments
+# (manage.py send_moderation_digest, run from cron).
+COMMENTS_DIGEST_ENABLED = env_bool("COMMENTS_DIGEST_ENABLED", True)
+# Reader reports: (reports allowed, per this many seconds) from one address.
+COMMENTS_REPORT_RATE_LIMIT = (10, 3600)
+
+# Email: printed to the console unless DJANGO_EMAIL_BACKEND names another backend, e.g.
+# django.core.mail.backends.smtp.EmailBackend with the DJANGO_EMAIL_* variables below.
+_email_backend = os.environ.get(
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+_email_options = {}
+if _email_backend.endswith("smtp.EmailBackend"):
+    _email_options = {
+        "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
+        "port": int(os.environ.get("DJANGO_EMAIL_PORT", "587")),
+        "username": os.environ.get("DJANGO_EMAIL_USER", ""),
+        "password": os.environ.get("DJANGO_EMAIL_PASSWORD", ""),
+        "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", True),
+    }
+MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "newsroom@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL

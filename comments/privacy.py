@@ -1,0 +1,169 @@
+"""A commenter's rights over their data: a copy of everything stored about them, and erasure."""
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Comment, CommentDecision, Commenter, CommenterNote
+from .services import article_refresh_comment_count
+
+PLACEHOLDER_NAME = "Removed"
+PLACEHOLDER_BODY = "This comment was removed at its author's request."
+
+
+def _normalise(email):
+    return email.strip().lower()
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def _comments_of(email):
+    return Comment.objects.by_email(email)
+
+
+def _commenters_of(email):
+    # Stored in lower case; iexact as well, for rows written before that rule.
+    return Commenter.objects.filter(email__iexact=_normalise(email))
+
+
+def _notes_of(email):
+    return CommenterNote.objects.filter(email__iexact=_normalise(email))
+
+
+def commenter_is_known(*, email):
+    """Return True if any comment, standing or moderator's note is stored for the email."""
+    return (
+        _comments_of(email).exists() or _commenters_of(email).exists() or _notes_of(email).exists()
+    )
+
+
+def _comment_data(comment):
+    article = comment.article
+    return {
+        "id": comment.pk,
+        "article": {
+            "headline": article.headline,
+            "url": settings.NEWSROOM_BASE_URL + article.get_absolute_url(),
+        },
+        "parent_id": comment.parent_id,
+        "name": comment.name,
+        "email": comment.email,
+        "website": comment.website,
+        "body": comment.body,
+        "status": comment.status,
+        "created_at": _iso(comment.created_at),
+        "ip_address": comment.ip_address,
+        "user_agent": comment.user_agent,
+        "policy_status": comment.policy_status,
+        "policy_reasons": comment.policy_reasons,
+        "report_count": comment.report_count,
+        # The audit trail without the moderators: who decided is staff data, not theirs.
+        "decisions": [
+            {
+                "from_status": decision.from_status,
+                "to_status": decision.to_status,
+                "reason": decision.reason,
+                "note": decision.note,
+                "created_at": _iso(decision.created_at),
+            }
+            for decision in comment.decisions.all()
+        ],
+    }
+
+
+def _commenter_data(commenter):
+    return {
+        "email": commenter.email,
+        "standing": commenter.standing,
+        "suspended_until": _iso(commenter.suspended_until),
+        "updated_at": _iso(commenter.updated_at),
+    }
+
+
+def commenter_export(*, email):
+    """Return everything stored about the commenter with this email, ready for JSON."""
+    comments = (
+        _comments_of(email)
+        .select_related("article__section")
+        .prefetch_related("decisions")
+        .order_by("created_at", "pk")
+    )
+    commenter = _commenters_of(email).first()
+    return {
+        "email": _normalise(email),
+        "exported_at": _iso(timezone.now()),
+        "comments": [_comment_data(comment) for comment in comments],
+        "commenter": _commenter_data(commenter) if commenter else None,
+        "notes": [
+            {"text": note.text, "created_at": _iso(note.created_at)}
+            for note in _notes_of(email).order_by("created_at", "pk")
+        ],
+    }
+
+
+def _erasable(comments):
+    """Return the pks of the comments that can go without taking anyone else's reply along."""
+    theirs = {c.pk for c in comments}
+    replies = {}
+    for parent_id, pk in Comment.objects.filter(parent_id__in=theirs).values_list(
+        "parent_id", "pk"
+    ):
+        replies.setdefault(parent_id, set()).add(pk)
+    # Deleting a comment deletes its replies (parent and root cascade), so one of theirs may
+    # go only once every reply under it goes too: settle from the leaves upwards.
+    erasable = set()
+    changed = True
+    while changed:
+        changed = False
+        for pk in theirs - erasable:
+            if replies.get(pk, set()) <= erasable:
+                erasable.add(pk)
+                changed = True
+    return erasable
+
+
+@transaction.atomic
+def commenter_erase(*, email):
+    """Erase what is stored about the commenter; return how many rows of each kind went."""
+    comments = list(_comments_of(email).select_related("parent"))
+    article_ids = {c.article_id for c in comments}
+    erasable = _erasable(comments)
+
+    Comment.objects.filter(pk__in=erasable).delete()
+    placeholders = [c for c in comments if c.pk not in erasable]
+    for comment in placeholders:
+        comment.name = PLACEHOLDER_NAME
+        comment.email = f"erased-{comment.pk}@invalid.example"
+        comment.website = ""
+        comment.body = PLACEHOLDER_BODY
+        comment.ip_address = None
+        comment.user_agent = ""
+        comment.policy_reasons = []
+        # save() derives email_normalised and body_fingerprint from the new values.
+        comment.save(
+            update_fields=[
+                "name",
+                "email",
+                "email_normalised",
+                "website",
+                "body",
+                "body_fingerprint",
+                "ip_address",
+                "user_agent",
+                "policy_reasons",
+            ]
+        )
+    # The decisions stay as the audit trail; a moderator's note may quote the comment.
+    CommentDecision.objects.filter(comment__in=placeholders).update(note="")
+
+    notes, _ = _notes_of(email).delete()
+    commenter, _ = _commenters_of(email).delete()
+    article_refresh_comment_count(article_ids=article_ids)
+    return {
+        "deleted": len(erasable),
+        "anonymised": len(placeholders),
+        "notes": notes,
+        "commenter": commenter,
+    }
