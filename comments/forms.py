@@ -12,7 +12,7 @@ TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 INVISIBLE = {"Cc", "Cf", "Co", "Cs"}
 
 
-def _tidy(text, *, keep_newlines):
+def tidy_text(text, *, keep_newlines):
     text = unicodedata.normalize("NFC", text)
     kept = "\n" if keep_newlines else ""
     text = "".join(
@@ -58,13 +58,13 @@ class CommentForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def clean_name(self):
-        name = _tidy(self.cleaned_data["name"], keep_newlines=False)
+        name = tidy_text(self.cleaned_data["name"], keep_newlines=False)
         if not name:
             raise forms.ValidationError("Please give a name to show with your comment.")
         return name
 
     def clean_body(self):
-        body = _tidy(self.cleaned_data["body"], keep_newlines=True)
+        body = tidy_text(self.cleaned_data["body"], keep_newlines=True)
         if not body:
             raise forms.ValidationError("Please write a comment.")
         return re.sub(r"\n{3,}", "\n\n", body)

@@ -1,14 +1,14 @@
 import ipaddress
 
 from django.conf import settings
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
 from articles.views import render_article
 
-from . import policy, ratelimit, services
+from . import policy, ratelimit, reporting, services
 from .forms import CommentForm
 from .models import Comment
 from .thread import NOTICE_SESSION_KEY, remember_pending
@@ -84,3 +84,53 @@ def post_comment(request, article_id):
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
     )
     return _posted(request, comment)
+
+
+def _report_page(request, comment, form, status=200):
+    context = {
+        "comment": comment,
+        "article": comment.article,
+        "comment_url": reporting.comment_thread_url(comment),
+        "form": form,
+    }
+    return render(request, "comments/report_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def report_comment(request, comment_id):
+    comment = get_object_or_404(reporting.reportable_comments(), pk=comment_id)
+    if request.method == "GET":
+        return _report_page(request, comment, reporting.ReportForm())
+
+    form = reporting.ReportForm(request.POST)
+    if not form.is_valid():
+        return _report_page(request, comment, form, status=400)
+
+    ip_address = _client_ip(request)
+    limit, window = settings.COMMENTS_REPORT_RATE_LIMIT
+    # Readers without a usable address share one counter rather than going unlimited.
+    if wait := ratelimit.hit("comment-report", ip_address or "unknown", limit=limit, window=window):
+        minutes = max(1, round(wait / 60))
+        form.add_error(
+            None,
+            f"You have sent more reports than we allow in a short time. Please wait about "
+            f"{minutes} minute{'s' if minutes != 1 else ''} and send it again: what you typed "
+            f"is kept below.",
+        )
+        response = _report_page(request, comment, form, status=429)
+        response["Retry-After"] = str(wait)
+        return response
+
+    try:
+        reporting.comment_report(
+            comment=comment,
+            reason=form.cleaned_data["reason"],
+            text=form.cleaned_data["text"],
+            ip_address=ip_address,
+        )
+    except Comment.DoesNotExist:  # a moderator took it down since the page was loaded
+        raise Http404("No such comment.") from None
+    request.session[NOTICE_SESSION_KEY] = reporting.NOTICE
+    response = HttpResponseRedirect(reporting.comment_thread_url(comment))
+    response.status_code = 303
+    return response

@@ -4,8 +4,9 @@ import io
 import itertools
 import re
 from datetime import timedelta
+from importlib import import_module
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
@@ -99,8 +100,38 @@ def make_user(*, group=None, **kwargs):
     kwargs.setdefault("is_staff", group is not None)
     user = User.objects.create_user(password="a-long-test-passphrase", **kwargs)
     if group:
+        ensure_role_groups()
         user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def ensure_role_groups():
+    """Make the Editors and Moderators groups as the migrations do, if they are missing.
+
+    Live-server tests flush the database after each test, and the groups go with it; the
+    permissions come back by themselves (post_migrate), the groups do not.
+    """
+    if Group.objects.filter(name__in=["Editors", "Moderators"]).count() == 2:
+        return
+    editorial = import_module(
+        "articles.migrations.0002_create_editor_and_moderator_groups"
+    ).EDITORIAL_MODELS
+    moderation = [
+        *import_module("comments.migrations.0002_grant_comment_permissions").CODENAMES,
+        *import_module("comments.migrations.0004_grant_moderation_desk_permissions").CODENAMES,
+    ]
+    comment_permissions = Permission.objects.filter(
+        content_type__app_label="comments", codename__in=moderation
+    )
+    editors, _ = Group.objects.get_or_create(name="Editors")
+    editors.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="articles", content_type__model__in=editorial
+        ),
+        *comment_permissions,
+    )
+    moderators, _ = Group.objects.get_or_create(name="Moderators")
+    moderators.permissions.add(*comment_permissions)
 
 
 def make_comment(*, article, status="approved", parent=None, **kwargs):

@@ -1,0 +1,90 @@
+"""Readers report a public comment: the form, and the service that puts it in the Reported queue."""
+
+from django import forms
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+
+from articles.models import Article
+
+from .forms import tidy_text
+from .models import Comment, CommentReport
+
+NOTICE = "Thank you. A moderator will look at this comment."
+
+
+def reportable_comments():
+    """Return the comments a reader may report: approved, on a published article."""
+    return (
+        Comment.objects.approved()
+        .filter(article__in=Article.objects.published())
+        .select_related("article__section")
+    )
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="Why should a moderator look at this comment?",
+        choices=CommentReport.Reason.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Please choose a reason.",
+            "invalid_choice": "Please choose one of the reasons listed.",
+        },
+    )
+    text = forms.CharField(
+        label="Tell us more",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Needed if you choose “Something else”. Up to 500 characters.",
+    )
+
+    def clean_text(self):
+        return tidy_text(self.cleaned_data["text"], keep_newlines=True)
+
+    def clean(self):
+        data = super().clean()
+        # "text" is missing from data when it already failed its own checks.
+        if data.get("reason") == CommentReport.Reason.OTHER and data.get("text", None) == "":
+            self.add_error("text", "Please tell us what is wrong with this comment.")
+        return data
+
+
+@transaction.atomic
+def comment_report(*, comment, reason, text, ip_address):
+    """Store a reader's report and put the comment in the Reported queue; return (report, created).
+
+    An address that reported the comment since it last left the queue is not counted twice.
+    Raise Comment.DoesNotExist if the comment stopped being public meanwhile.
+    """
+    locked = Comment.objects.approved().select_for_update().get(pk=comment.pk)
+    if locked.is_reported and ip_address:
+        since = Q(created_at__gt=locked.decided_at) if locked.decided_at else Q()
+        earlier = locked.reports.filter(since, ip_address=ip_address).last()
+        if earlier:
+            return earlier, False
+    report = CommentReport.objects.create(
+        comment=locked, reason=reason, text=text, ip_address=ip_address
+    )
+    # update(), not save(): Comment.save() recomputes derived fields this must not touch.
+    Comment.objects.filter(pk=locked.pk).update(
+        report_count=F("report_count") + 1, is_reported=True
+    )
+    comment.report_count = locked.report_count + 1
+    comment.is_reported = True
+    return report, True
+
+
+def comment_thread_url(comment):
+    """Return the address of the comment in its thread, on the page of comments it is on."""
+    root = comment.root or comment
+    earlier_roots = (
+        Comment.objects.approved()
+        .filter(article_id=comment.article_id, depth=0)
+        .filter(Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk))
+        .count()
+    )
+    page = earlier_roots // settings.COMMENTS_PER_PAGE + 1
+    query = f"?cpage={page}" if page > 1 else ""
+    return f"{comment.article.get_absolute_url()}{query}#comment-{comment.pk}"
