@@ -17,7 +17,14 @@ from django.views.decorators.http import require_POST
 from articles.models import Article, Section
 
 from . import policy, services
-from .models import Comment, CommentDecision, Commenter, CommenterNote, DecisionReason
+from .models import (
+    Comment,
+    CommentDecision,
+    Commenter,
+    CommenterNote,
+    CommentReport,
+    DecisionReason,
+)
 
 PAGE_SIZE = 25
 # Counting a million approved comments on every page load would be slow; above this a queue
@@ -103,12 +110,22 @@ def _cards(comments):
     moderation_words = [*settings.COMMENTS_BLOCK_WORDS, *settings.COMMENTS_MODERATION_WORDS]
     people = _commenters(sorted({c.email_normalised for c in comments}))
     ids = [comment.pk for comment in comments]
+    reports = defaultdict(list)
+    for row in (
+        CommentReport.objects.filter(comment__in=[c for c in comments if c.report_count])
+        .values("comment", "reason")
+        .annotate(n=Count("pk"))
+        .order_by("comment", "-n")
+    ):
+        label = CommentReport.Reason(row["reason"]).label.lower()
+        reports[row["comment"]].append(f"{label} ×{row['n']}")
     return [
         {
             "comment": comment,
             "person": people[comment.email_normalised],
             "body": policy.highlight(comment.body, moderation_words),
             "links": policy.count_links(comment.body),
+            "reports": ", ".join(reports[comment.pk]),
             # Where the desk goes after a decision on this card: the next one, or the one above.
             "following": (ids[i + 1 : i + 2] or ids[i - 1 : i] or [None])[0],
         }

@@ -180,6 +180,14 @@ def _standing(email):
     return Commenter.objects.filter(email=email.strip().lower()).first()
 
 
+def suspended_until(email, *, now=None):
+    """Return when the commenter's suspension ends, or None if they are not suspended."""
+    standing = _standing(email)
+    suspended = standing and standing.standing == Commenter.Standing.SUSPENDED
+    until = standing.suspended_until if suspended else None
+    return until if until and until > (now or timezone.now()) else None
+
+
 def _plural(n, word):
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 

@@ -3,6 +3,8 @@ import ipaddress
 from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
@@ -64,6 +66,14 @@ def post_comment(request, article_id):
     data = form.cleaned_data
     if earlier := Comment.objects.filter(submission_token=data["token"]).first():
         return _posted(request, earlier)  # the same form sent twice: stored once
+
+    if until := policy.suspended_until(data["email"]):
+        form.add_error(
+            None,
+            f"Comments from this email address are suspended until "
+            f"{date_format(localtime(until), 'DATETIME_FORMAT')}. Your comment is kept below.",
+        )
+        return render_article(request, article, comment_form=form, status=403)
 
     ip_address = _client_ip(request)
     if wait := _rate_limited(data, ip_address):

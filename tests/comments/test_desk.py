@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from comments.models import Comment, CommentDecision, Commenter, CommenterNote
+from comments.models import Comment, CommentDecision, Commenter, CommenterNote, CommentReport
 from tests.factories import make_article, make_comment, make_section, make_user
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,9 @@ def test_the_desk_shows_the_queues_with_their_counts(moderator_client):
     pending = [make_comment(article=article, status="pending") for _ in range(3)]
     make_comment(article=article, status="spam")
     reported = make_comment(article=article)
-    Comment.objects.filter(pk=reported.pk).update(is_reported=True, report_count=2)
+    Comment.objects.filter(pk=reported.pk).update(is_reported=True, report_count=3)
+    for reason in ["abusive", "abusive", "spam"]:
+        CommentReport.objects.create(comment=reported, reason=reason)
     html = moderator_client.get(DESK).content.decode()
     assert re.search(r'data-queue="pending">3<', html)
     assert re.search(r'data-queue="reported">1<', html)
@@ -41,7 +43,7 @@ def test_the_desk_shows_the_queues_with_their_counts(moderator_client):
     assert sorted(_cards(html)) == sorted(c.pk for c in pending)
     reported_html = moderator_client.get(DESK, {"queue": "reported"}).content.decode()
     assert _cards(reported_html) == [reported.pk]
-    assert "Reported 2 times" in reported_html
+    assert "Reported 3 times: abusive or hateful ×2, spam or advertising ×1" in reported_html
 
 
 def test_holds_are_explained_with_the_words_highlighted(moderator_client):
@@ -305,3 +307,37 @@ def test_editors_work_the_desk_too(editor_client):
     _decide(editor_client, "approve", comment)
     comment.refresh_from_db()
     assert comment.status == "approved"
+
+
+def test_a_suspended_commenter_is_told_and_keeps_the_text(moderator_client, client):
+    from tests.factories import comment_form_data
+
+    article = make_article()
+    moderator_client.post(
+        reverse("admin:comments_commenter"),
+        {"email": "hot@example.org", "standing": "suspended", "days": "3"},
+    )
+    client.logout()
+    data = comment_form_data(client, article, email="Hot@example.org", body="Still angry.")
+    response = client.post(reverse("comments:post", args=[article.pk]), data)
+    assert response.status_code == 403
+    html = unescape(response.content.decode())
+    assert "Comments from this email address are suspended until" in html
+    assert "Still angry.</textarea>" in html
+    assert not Comment.objects.filter(body="Still angry.").exists()
+
+
+def test_always_premoderated_commenters_wait_even_when_trusted(moderator_client, client, settings):
+    from tests.factories import comment_form_data
+
+    settings.COMMENTS_TRUSTED_AFTER = 1
+    article = make_article()
+    make_comment(article=article, email="watched@example.org")
+    moderator_client.post(
+        reverse("admin:comments_commenter"),
+        {"email": "watched@example.org", "standing": "premoderated"},
+    )
+    client.logout()
+    data = comment_form_data(client, article, email="watched@example.org", body="Hello again.")
+    client.post(reverse("comments:post", args=[article.pk]), data)
+    assert Comment.objects.get(body="Hello again.").status == "pending"
