@@ -341,3 +341,7 @@ def test_always_premoderated_commenters_wait_even_when_trusted(moderator_client,
     data = comment_form_data(client, article, email="watched@example.org", body="Hello again.")
     client.post(reverse("comments:post", args=[article.pk]), data)
     assert Comment.objects.get(body="Hello again.").status == "pending"
+
+
+def test_the_admin_home_leads_moderators_to_the_desk(moderator_client, editor_client):
+    assert reverse("admin:comments_desk") in moderator_client.get("/admin/").content.decode()
