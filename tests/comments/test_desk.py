@@ -128,7 +128,7 @@ def test_the_last_decision_can_be_undone(moderator_client):
     assert (undo.from_status, undo.to_status) == ("spam", "pending")
 
 
-def test_undo_is_refused_once_someone_decided_after(moderator_client, editor_client):
+def test_undo_is_refused_once_someone_decided_after(moderator_client):
     comment = make_comment(article=make_article(), status="pending")
     undo_url = _decide(moderator_client, "approve", comment, json=True).json()["undo"]
     comment.refresh_from_db()
@@ -343,5 +343,5 @@ def test_always_premoderated_commenters_wait_even_when_trusted(moderator_client,
     assert Comment.objects.get(body="Hello again.").status == "pending"
 
 
-def test_the_admin_home_leads_moderators_to_the_desk(moderator_client, editor_client):
+def test_the_admin_home_leads_moderators_to_the_desk(moderator_client):
     assert reverse("admin:comments_desk") in moderator_client.get("/admin/").content.decode()
