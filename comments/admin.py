@@ -5,7 +5,37 @@ from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
 from . import desk, services
-from .models import Comment
+from .models import Comment, CommentDecision, CommentReport
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class DecisionInline(ReadOnlyInline):
+    model = CommentDecision
+    fk_name = "comment"
+    fields = readonly_fields = [
+        "created_at",
+        "moderator",
+        "from_status",
+        "to_status",
+        "reason",
+        "note",
+    ]
+    verbose_name_plural = "decisions (audit trail)"
+
+
+class ReportInline(ReadOnlyInline):
+    model = CommentReport
+    fields = readonly_fields = ["created_at", "reason", "text"]
 
 
 @admin.register(Comment)
@@ -18,6 +48,7 @@ class CommentAdmin(admin.ModelAdmin):
     raw_id_fields = ["article", "parent"]
     # A full COUNT(*) on every page load is too slow once there are millions of comments.
     show_full_result_count = False
+    inlines = [DecisionInline, ReportInline]
     actions = ["approve", "reject", "mark_spam"]
     readonly_fields = [
         "article",

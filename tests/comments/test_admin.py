@@ -61,7 +61,15 @@ def test_changing_the_status_on_the_form_records_the_decision(moderator_client, 
     comment = make_comment(article=make_article(), status="pending", body="Original words.")
     url = reverse("admin:comments_comment_change", args=[comment.pk])
     assert moderator_client.get(url).status_code == 200
-    response = moderator_client.post(url, {"status": "rejected", "body": "Rewritten by a mod"})
+    # The read-only inlines (decisions, reports) still send their management forms.
+    management = {
+        f"{prefix}-{key}": value
+        for prefix in ["decisions", "reports"]
+        for key, value in [("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"), ("MAX_NUM_FORMS", "1000")]
+    }
+    response = moderator_client.post(
+        url, {"status": "rejected", "body": "Rewritten by a mod", **management}
+    )
     assert response.status_code == 302
     comment.refresh_from_db()
     assert (comment.status, comment.decided_by, comment.body) == (

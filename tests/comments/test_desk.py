@@ -345,3 +345,14 @@ def test_always_premoderated_commenters_wait_even_when_trusted(moderator_client,
 
 def test_the_admin_home_leads_moderators_to_the_desk(moderator_client):
     assert reverse("admin:comments_desk") in moderator_client.get("/admin/").content.decode()
+
+
+def test_the_comment_page_shows_its_audit_trail(moderator_client):
+    comment = make_comment(article=make_article(), status="pending")
+    _decide(moderator_client, "reject", comment, reason="violence", note="Threatens a neighbour")
+    html = moderator_client.get(
+        reverse("admin:comments_comment_change", args=[comment.pk])
+    ).content.decode()
+    assert "decisions (audit trail)" in html.lower()
+    assert "Threatens a neighbour" in html
+    assert "Violence or incitement" in html
