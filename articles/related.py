@@ -1,13 +1,17 @@
 """The Related Articles block: the editors' picks first, then the closest published stories."""
 
+import math
+import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, FloatField, Q, Sum, Value, When
 
-from .models import Article, RelatedLink
+from .models import Article, RelatedLink, TaggedArticle
 
 CARDS = 4
+# Candidates read into Python to break ties by text similarity.
+SHORTLIST = 24
 
 
 @dataclass(frozen=True)
@@ -52,10 +56,11 @@ def _link_card(link):
 
 
 def related_cards(article):
-    """Return up to four cards for the article in two queries, however many links it has.
+    """Return up to four cards for the article in at most four queries.
 
     Editor-picked links come first, in their order, skipping any article readers cannot see.
-    The rest are the published articles sharing the most topics with this one, newest first;
+    The rest are ranked by the topics they share with this one, a rare topic counting more
+    than a common one, then by how alike their headlines and standfirsts read, then by date;
     stories from the same section stand in when too few share a topic.
     """
     picked_targets = Article.objects.published()
@@ -70,13 +75,53 @@ def related_cards(article):
         return cards
 
     exclude = {article.pk} | {link.target_id for link in links if link.target_id}
-    topic_ids = [topic.pk for topic in article.topics.all()]
-    candidates = (
+    weights = _topic_weights([topic.pk for topic in article.topics.all()])
+    shortlist = list(
         Article.objects.published()
         .exclude(pk__in=exclude)
-        .filter(Q(topics__in=topic_ids) | Q(section=article.section_id))
-        .annotate(shared=Count("topics", filter=Q(topics__in=topic_ids), distinct=True))
+        .filter(Q(topics__in=list(weights)) | Q(section=article.section_id))
+        .annotate(score=_score(weights))
         .select_related("section", "primary_topic")
-        .order_by("-shared", "-published_at", "-pk")[:missing]
+        .order_by("-score", "-published_at", "-pk")[:SHORTLIST]
     )
-    return cards + [_article_card(candidate) for candidate in candidates]
+    words = _words(article)
+    shortlist.sort(
+        key=lambda c: (round(c.score, 3), _similarity(words, _words(c)), c.published_at),
+        reverse=True,
+    )
+    return cards + [_article_card(candidate) for candidate in shortlist[:missing]]
+
+
+def _topic_weights(topic_ids):
+    """Return each topic's weight: the fewer published stories carry it, the more it says."""
+    counts = dict(
+        TaggedArticle.objects.filter(
+            tag_id__in=topic_ids, content_object__in=Article.objects.published()
+        )
+        .values_list("tag_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {pk: 1 / math.log(2 + counts.get(pk, 0)) for pk in topic_ids}
+
+
+def _score(weights):
+    if not weights:
+        return Value(0.0, output_field=FloatField())
+    return Sum(
+        Case(
+            *[When(topics=pk, then=Value(weight)) for pk, weight in weights.items()],
+            default=Value(0.0),
+            output_field=FloatField(),
+        )
+    )
+
+
+def _words(article):
+    text = f"{article.headline} {article.standfirst}".casefold()
+    return set(re.findall(r"\w{4,}", text))
+
+
+def _similarity(a, b):
+    """Return the share of words two texts have in common (Jaccard), 0 to 1."""
+    return len(a & b) / len(a | b) if a and b else 0.0

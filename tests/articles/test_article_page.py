@@ -218,3 +218,32 @@ def test_topic_with_an_accented_name_has_a_working_page(client):
     response = client.get(topic.get_absolute_url())
     assert response.status_code == 200
     assert "Abidjan story" in response.content.decode()
+
+
+def test_a_rare_shared_topic_counts_more_than_a_common_one(client):
+    common, rare = make_topic(name="Politics"), make_topic(name="Moldova")
+    for _ in range(6):
+        make_article(topics=[common])
+    story = make_article(topics=[common, rare])
+    older_rare = make_article(
+        headline="Older story on Moldova",
+        topics=[rare],
+        published_at=timezone.now() - timedelta(days=30),
+    )
+    html = client.get(story.get_absolute_url()).content.decode()
+    first = re.search(r'<h3 class="related__headline"><a href="[^"]+">([^<|]+)', html).group(1)
+    assert first.strip() == older_rare.headline
+
+
+def test_alike_headlines_break_a_tie_between_equal_topics(client):
+    topic = make_topic(name="Energy")
+    story = make_article(headline="Grid operator explains the nationwide blackout", topics=[topic])
+    now = timezone.now()
+    unlike = make_article(headline="Fuel prices rise again", topics=[topic], published_at=now)
+    alike = make_article(
+        headline="What caused the nationwide blackout, explained",
+        topics=[topic],
+        published_at=now - timedelta(days=10),
+    )
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert html.index(alike.headline) < html.index(unlike.headline)
