@@ -1,0 +1,131 @@
+"""Page metadata: the Open Graph values and JSON-LD that describe a page to crawlers.
+
+Everything here reads what the views have already loaded (``for_page()`` prefetches the
+byline and topics), so building the metadata runs no queries.
+"""
+
+from django.conf import settings
+from django.templatetags.static import static
+from django.urls import NoReverseMatch, reverse
+
+LOGO = "img/logo.png"
+
+
+def canonical_url(request, page=None, obj=None):
+    """Return the page's absolute address without its query string; listings keep ``?page=N``.
+
+    Give ``obj`` where the page may be rendered at another address: the comment form's
+    errors show the article page at the comments' address.
+    """
+    url = request.build_absolute_uri(obj.get_absolute_url() if obj else request.path)
+    number = getattr(page, "number", 1)
+    if number > 1:
+        url += f"?page={number}"
+    return url
+
+
+def _iso(value):
+    return value.isoformat() if value else None
+
+
+def _keywords(article):
+    """Return the topic names, the primary topic first."""
+    topics = list(article.topics.all())
+    primary = article.primary_topic
+    if primary is not None:
+        topics = [primary, *(topic for topic in topics if topic.pk != primary.pk)]
+    return [topic.name for topic in topics]
+
+
+def _lead_image_url(request, article):
+    # The lead image as uploaded; the 1200×630 social rendition comes with the image work.
+    return request.build_absolute_uri(article.lead_image.url) if article.lead_image else None
+
+
+def article_open_graph(request, article):
+    """Return the article page's ``(property, content)`` pairs beyond the ones every page has."""
+    pairs = []
+    image = _lead_image_url(request, article)
+    if image:
+        pairs += [
+            ("og:image", image),
+            ("og:image:width", article.lead_image_width),
+            ("og:image:height", article.lead_image_height),
+            ("og:image:alt", article.lead_image_alt),
+        ]
+    pairs += [
+        ("article:published_time", _iso(article.published_at)),
+        ("article:modified_time", _iso(article.updated_at)),
+        ("article:section", article.section.name),
+    ]
+    pairs += [("article:tag", topic.name) for topic in article.topics.all()]
+    return [(name, content) for name, content in pairs if content not in (None, "")]
+
+
+def article_json_ld(request, article):
+    """Return the article page's JSON-LD: a ``NewsArticle`` and its ``BreadcrumbList``."""
+    url = canonical_url(request, obj=article)
+    image = _lead_image_url(request, article)
+    news_article = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": article.headline,
+        "description": article.standfirst,
+        "image": [image] if image else [],
+        "datePublished": _iso(article.published_at),
+        "dateModified": _iso(article.updated_at),
+        "author": [
+            {
+                "@type": "Person",
+                "name": author.name,
+                "url": request.build_absolute_uri(author.get_absolute_url()),
+            }
+            for author in article.byline
+        ],
+        "publisher": {
+            "@type": "Organization",
+            "name": settings.NEWSROOM_SITE_NAME,
+            "logo": {"@type": "ImageObject", "url": request.build_absolute_uri(static(LOGO))},
+        },
+        "articleSection": article.section.name,
+        "keywords": _keywords(article),
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "inLanguage": settings.LANGUAGE_CODE,
+    }
+    news_article = {key: value for key, value in news_article.items() if value not in (None, [])}
+    crumbs = [
+        (settings.NEWSROOM_SITE_NAME, request.build_absolute_uri(reverse("articles:front"))),
+        (article.section.name, request.build_absolute_uri(article.section.get_absolute_url())),
+        (article.headline, url),
+    ]
+    breadcrumbs = {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": item}
+            for position, (name, item) in enumerate(crumbs, start=1)
+        ],
+    }
+    return [news_article, breadcrumbs]
+
+
+def website_json_ld(request):
+    """Return the front page's ``WebSite``, with the search box crawlers may offer."""
+    try:
+        search = reverse("articles:search")
+    except NoReverseMatch:  # The search page is being built alongside; this is its address.
+        search = "/search/"
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": settings.NEWSROOM_SITE_NAME,
+        "url": request.build_absolute_uri(reverse("articles:front")),
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {
+                "@type": "EntryPoint",
+                "urlTemplate": request.build_absolute_uri(search) + "?q={search_term_string}",
+            },
+            "query-input": "required name=search_term_string",
+        },
+    }
