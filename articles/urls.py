@@ -16,6 +16,7 @@ urlpatterns = [
     path("tag/<str:slug>/feed/", feeds.TopicArticlesFeed(), name="topic_feed"),
     path("tag/<str:slug>/feed/atom/", feeds.TopicArticlesAtomFeed(), name="topic_feed_atom"),
     path("author/<slug:slug>/", views.author_page, name="author"),
+    path("search/", views.search, name="search"),
     path("<slug:slug>/", views.section_page, name="section"),
     path("<slug:slug>/feed/", feeds.SectionArticlesFeed(), name="section_feed"),
     path("<slug:slug>/feed/atom/", feeds.SectionArticlesAtomFeed(), name="section_feed_atom"),

@@ -1,3 +1,6 @@
+import datetime
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import F, Window
@@ -10,6 +13,7 @@ from comments.thread import comments_context
 
 from .models import Article, Author, Section, Topic
 from .related import related_cards
+from .search import MAX_QUERY_LENGTH, search_articles, snippet_html
 
 STORIES_PER_SECTION_ON_FRONT = 4
 
@@ -104,3 +108,43 @@ def render_article(request, article, *, comment_form=None, status=200):
     if not article.is_published():
         response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _date_param(request, name):
+    try:
+        return datetime.date.fromisoformat(request.GET.get(name, ""))
+    except ValueError:
+        return None
+
+
+@require_safe
+def search(request):
+    query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
+    filters = {
+        "section": request.GET.get("section", "").strip(),
+        "date_from": _date_param(request, "from"),
+        "date_to": _date_param(request, "to"),
+    }
+    page = None
+    results = []
+    if query:
+        page = _page(request, search_articles(query, **filters))
+        results = [(article, snippet_html(article, query)) for article in page]
+    # The page links keep the query and filters; only the page number changes.
+    kept = {
+        "q": query,
+        "section": filters["section"],
+        "from": filters["date_from"] or "",
+        "to": filters["date_to"] or "",
+    }
+    return render(
+        request,
+        "articles/search.html",
+        {
+            "query": query,
+            "filters": kept,
+            "page": page,
+            "results": results,
+            "page_query": urlencode({key: value for key, value in kept.items() if value}),
+        },
+    )

@@ -1,0 +1,177 @@
+"""Search finds published stories only, ranks them, highlights matches and survives odd input."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import (
+    make_article,
+    make_draft,
+    make_scheduled,
+    make_section,
+    make_topic,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("articles:search")
+
+
+def _results(client, **params):
+    response = client.get(URL, params)
+    assert response.status_code == 200
+    return [article for article, _ in response.context["results"]]
+
+
+def test_search_url_and_header_form(client):
+    assert URL == "/search/"
+    html = client.get(reverse("articles:front")).content.decode()
+    assert '<form class="site-search" role="search" action="/search/"' in html
+    assert '<label class="visually-hidden" for="site-search-q">Search</label>' in html
+
+
+def test_empty_query_shows_the_form(client):
+    response = client.get(URL)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Type a word to search" in html
+    assert '<meta name="robots" content="noindex">' in html
+
+
+def test_word_in_body_finds_only_the_published_article(client):
+    story = make_article(body="<p>The wombat crossed the road.</p>")
+    make_article(body="<p>Nothing to see.</p>")
+    make_draft(body="<p>A wombat draft.</p>")
+    make_scheduled(body="<p>A wombat for later.</p>")
+    assert _results(client, q="wombat") == [story]
+
+
+def test_headline_match_ranks_above_body_match(client):
+    in_body = make_article(body="<p>Talk of the pangolin went on.</p>")
+    in_headline = make_article(
+        headline="Pangolin spotted", published_at=timezone.now() - timedelta(days=3)
+    )
+    assert _results(client, q="pangolin") == [in_headline, in_body]
+
+
+def test_newest_first_on_a_tie(client):
+    older = make_article(body="<p>axolotl</p>", published_at=timezone.now() - timedelta(days=2))
+    newer = make_article(body="<p>axolotl</p>", published_at=timezone.now() - timedelta(days=1))
+    assert _results(client, q="axolotl") == [newer, older]
+
+
+def test_topic_name_finds_the_article(client):
+    story = make_article(topics=[make_topic(name="Quasars")])
+    assert _results(client, q="quasars") == [story]
+
+
+def test_topic_added_later_and_removed_is_indexed(client):
+    story = make_article()
+    topic = make_topic(name="Narwhals")
+    story.topics.add(topic)
+    assert _results(client, q="narwhals") == [story]
+    story.topics.remove(topic)
+    assert _results(client, q="narwhals") == []
+
+
+def test_section_filter(client):
+    sport, politics = make_section(slug="sport"), make_section(slug="politics")
+    in_sport = make_article(section=sport, body="<p>marathon</p>")
+    make_article(section=politics, body="<p>marathon</p>")
+    assert _results(client, q="marathon", section="sport") == [in_sport]
+
+
+def test_date_filter(client):
+    now = timezone.now()
+    old = make_article(body="<p>eclipse</p>", published_at=now - timedelta(days=40))
+    recent = make_article(body="<p>eclipse</p>", published_at=now - timedelta(days=2))
+    cutoff = (now - timedelta(days=10)).date().isoformat()
+    assert _results(client, q="eclipse", **{"from": cutoff}) == [recent]
+    assert _results(client, q="eclipse", to=cutoff) == [old]
+    assert _results(client, q="eclipse", **{"from": "nonsense"}) == [recent, old]
+
+
+def test_pagination_keeps_the_query(client):
+    section = make_section(slug="news")
+    for _ in range(21):
+        make_article(section=section, body="<p>meerkat</p>")
+    html = client.get(URL, {"q": "meerkat", "section": "news"}).content.decode()
+    assert 'href="?q=meerkat&amp;section=news&amp;page=2"' in html
+    assert len(_results(client, q="meerkat", section="news", page="2")) == 1
+    assert client.get(URL, {"q": "meerkat", "page": "3"}).status_code == 404
+    assert client.get(URL, {"q": "meerkat", "page": "x"}).status_code == 404
+
+
+def test_snippet_marks_the_word_and_escapes_html(client):
+    make_article(body="<p>The <b>&amp;</b> sign and the ocelot.</p>")
+    response = client.get(URL, {"q": "ocelot"})
+    ((_, snippet),) = response.context["results"]
+    assert "<mark>ocelot</mark>" in snippet
+    assert "&amp;" in snippet
+    assert "<b>" not in snippet
+
+
+def test_headline_script_is_escaped(client):
+    make_article(headline="<script>alert(1)</script> Tapir news", standfirst="Plain.")
+    html = client.get(URL, {"q": "tapir"}).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;" in html
+    assert "<mark>Tapir</mark>" in html
+
+
+def test_unicode_and_accents(client):
+    story = make_article(body="<p>Ein Bericht aus Zürich über Straßen.</p>")
+    assert _results(client, q="Zürich") == [story]
+    assert _results(client, q="ZÜRICH") == [story]
+    if connection.vendor == "sqlite":
+        # PostgreSQL's 'simple' configuration does not fold accents.
+        assert _results(client, q="zurich") == [story]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"unbalanced',
+        "cat AND OR NOT dog",
+        "-minus +plus",
+        "pre*",
+        "NEAR(a b)",
+        "headline:body",
+        "'; DROP TABLE articles_article; --",
+        "!!!",
+        "日本語 ニュース",
+        "x" * 5000,
+        "\x00null",
+        "(((",
+    ],
+)
+def test_odd_queries_answer(client, query):
+    make_article(body="<p>cat dog headline body</p>")
+    assert client.get(URL, {"q": query}).status_code == 200
+
+
+def test_resaved_article_is_found_by_its_new_word(client):
+    story = make_article(headline="Capybara escapes")
+    story.headline = "Flamingo escapes"
+    story.save()
+    assert _results(client, q="flamingo") == [story]
+    assert _results(client, q="capybara") == []
+
+
+def test_deleted_article_disappears(client):
+    story = make_article(body="<p>okapi</p>")
+    story.delete()
+    assert _results(client, q="okapi") == []
+
+
+@pytest.mark.parametrize("n", [5, 30])
+def test_query_count_is_constant(client, django_assert_max_num_queries, n):
+    section = make_section()
+    for _ in range(n):
+        make_article(section=section, body="<p>lemur</p>", topics=[make_topic()])
+    with django_assert_max_num_queries(3):
+        response = client.get(URL, {"q": "lemur"})
+    assert len(response.context["results"]) == min(n, 20)
