@@ -264,12 +264,12 @@ class Article(models.Model):
                 {"lead_image_alt": "Describe the image for readers who cannot see it."}
             )
 
-    def is_published(self):
-        """Return True if readers may see the article now."""
+    def is_published(self, *, now=None):
+        """Return True if readers may see the article now (or at the given time)."""
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and self.published_at <= (now or timezone.now())
         )
 
     def is_scheduled(self):

@@ -2,16 +2,15 @@ import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
 from comments.thread import comments_context
 
 from .models import Article, Author, Section, Topic
+from .paging import page_or_404
 from .related import related_cards
 from .search import MAX_QUERY_LENGTH, search_articles, snippet_html
 
@@ -19,12 +18,7 @@ STORIES_PER_SECTION_ON_FRONT = 4
 
 
 def _page(request, queryset):
-    """Return the requested page of a listing; a bad or out-of-range number is a 404."""
-    paginator = Paginator(queryset, settings.ARTICLES_PER_PAGE)
-    number = request.GET.get("page", "1")
-    if not (number.isascii() and number.isdigit()) or not 1 <= int(number) <= paginator.num_pages:
-        raise Http404("No such page.")
-    return paginator.page(int(number))
+    return page_or_404(request, queryset, per_page=settings.ARTICLES_PER_PAGE)
 
 
 @require_safe

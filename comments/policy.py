@@ -369,12 +369,7 @@ def decide(submission, *, now=None):
 def comments_closed_reason(article, *, now=None):
     """Return why readers may not comment on the article, or None if they may."""
     now = now or timezone.now()
-    published = (
-        article.status == Article.Status.PUBLISHED
-        and article.published_at is not None
-        and article.published_at <= now
-    )
-    if not published:
+    if not article.is_published(now=now):
         return "Comments open when the article is published."
     if not article.comments_open:
         return "The editors have closed comments on this article."

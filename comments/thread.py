@@ -1,9 +1,9 @@
 """The comments block of an article page: the thread, and the form."""
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+
+from articles.paging import page_or_404
 
 from . import policy
 from .forms import CommentForm
@@ -33,14 +33,6 @@ def remember_pending(request, comment):
     request.session[PENDING_SESSION_KEY] = ids[-50:]
 
 
-def _page(request, roots):
-    paginator = Paginator(roots, settings.COMMENTS_PER_PAGE)
-    number = request.GET.get("cpage", "1")
-    if not (number.isascii() and number.isdigit()) or not 1 <= int(number) <= paginator.num_pages:
-        raise Http404("No such page of comments.")
-    return paginator.page(int(number))
-
-
 def comments_context(request, article, *, form=None):
     """Return the template context for the article's comments block.
 
@@ -50,7 +42,7 @@ def comments_context(request, article, *, form=None):
     own = pending_ids(request)
     shown = Comment.objects.filter(article=article).shown_to(own)
     roots_in_order = shown.filter(depth=0).order_by("created_at", "pk")
-    page = _page(request, roots_in_order)
+    page = page_or_404(request, roots_in_order, per_page=settings.COMMENTS_PER_PAGE, param="cpage")
     start = (page.number - 1) * page.paginator.per_page
     page_root_ids = roots_in_order.values("pk")[start : start + page.paginator.per_page]
     everything = list(
