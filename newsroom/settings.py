@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "articles",
     "comments",
+    "images",
 ]
 
 MIDDLEWARE = [
@@ -125,6 +126,14 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 TAGGIT_CASE_INSENSITIVE = True
 
 ARTICLES_PER_PAGE = 20
+
+# The image library refuses bigger uploads before decoding them (images/uploads.py).
+IMAGES_MAX_UPLOAD_BYTES = int(os.environ.get("DJANGO_IMAGES_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+IMAGES_MAX_PIXELS = int(os.environ.get("DJANGO_IMAGES_MAX_PIXELS", 50_000_000))
+
+# Background work (image renditions) runs at once, inside the request, which suits development
+# and tests. Production may swap in a database-backed worker backend without code changes.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,133 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.text import Truncator
+
+from . import renditions as plans
+
+_FRACTION = [MinValueValidator(0.0), MaxValueValidator(1.0)]
+
+
+class ImageQuerySet(models.QuerySet):
+    def with_renditions(self):
+        """Load every image's renditions in one more query, however many images."""
+        return self.prefetch_related("renditions")
+
+
+class Image(models.Model):
+    file = models.ImageField(
+        upload_to="images/%Y/%m/",
+        width_field="width",
+        height_field="height",
+        help_text="A JPEG, PNG or WebP file. Location and camera data are removed on upload.",
+    )
+    width = models.PositiveIntegerField(editable=False)
+    height = models.PositiveIntegerField(editable=False)
+    alt_text = models.CharField(
+        "alt text",
+        max_length=250,
+        help_text="Describes the image for readers who cannot see it: what it shows, "
+        "not what it means (that is the caption's job).",
+    )
+    caption = models.CharField(max_length=300, blank=True)
+    credit = models.CharField(
+        max_length=120, blank=True, help_text="Photographer and agency, e.g. “Jane Doe/Reuters”."
+    )
+    focal_x = models.FloatField(
+        "focal point across",
+        default=0.5,
+        validators=_FRACTION,
+        help_text="0 is the left edge, 1 the right. Crops keep this point in view.",
+    )
+    focal_y = models.FloatField(
+        "focal point down",
+        default=0.5,
+        validators=_FRACTION,
+        help_text="0 is the top edge, 1 the bottom.",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField("uploaded at", auto_now_add=True, db_index=True)
+
+    objects = ImageQuerySet.as_manager()
+
+    # What the renditions were last made from: (file name, focal_x, focal_y).
+    _saved_source = None
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return Truncator(self.alt_text).chars(60)
+
+    def save(self, *args, **kwargs):
+        before = self._saved_source
+        super().save(*args, **kwargs)
+        self._saved_source = self._source()
+        if before != self._saved_source:
+            from .tasks import refresh_renditions  # the task module imports this one
+
+            refresh_renditions(self, before=before)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        image = super().from_db(db, field_names, values, **kwargs)
+        if {"file", "focal_x", "focal_y"} <= set(field_names):
+            image._saved_source = image._source()
+        return image
+
+    def _source(self):
+        return (self.file.name, self.focal_x, self.focal_y)
+
+    def renditions_for(self, ratio=None, image_format="jpeg"):
+        """Return the renditions of one ratio and format, narrowest first.
+
+        Reads ``renditions.all()``, so a prefetch (``with_renditions()``) serves it.
+        """
+        return plans.select(self.renditions.all(), ratio, image_format)
+
+    def social_rendition(self):
+        """Return the 1200×630 JPEG for Open Graph and Twitter cards, or None if not made yet."""
+        for rendition in self.renditions.all():
+            if rendition.spec == plans.SOCIAL_SPEC and rendition.format == "jpeg":
+                return rendition
+        return None
+
+
+def rendition_path(rendition, filename):
+    # The image's id in the path lets a body's <img> find its library image by address alone.
+    return f"images/renditions/{rendition.image_id}/{filename}"
+
+
+class Rendition(models.Model):
+    class Format(models.TextChoices):
+        WEBP = "webp", "WebP"
+        JPEG = "jpeg", "JPEG"
+
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="renditions")
+    spec = models.CharField(max_length=32, help_text="“w640”, “16x9-w960” or “og”.")
+    format = models.CharField(max_length=4, choices=Format)
+    file = models.FileField(upload_to=rendition_path, max_length=255)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["spec", "format"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["image", "spec", "format"], name="unique_rendition_spec_format"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.spec} {self.format} ({self.width}×{self.height})"
+
+    @property
+    def url(self):
+        return self.file.url
