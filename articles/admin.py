@@ -1,14 +1,26 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelectMultiple, RelatedFieldWidgetWrapper
 from django.db.models import Count, Prefetch
+from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
-from . import services
-from .models import Article, Author, Byline, RelatedLink, Section, Topic
+from . import revisions, services, workflow
+from .admin_preview import PreviewAdminMixin
+from .admin_revisions import RevisionsAdminMixin
+from .models import (
+    Article,
+    Author,
+    Byline,
+    Correction,
+    RelatedLink,
+    Section,
+    Topic,
+)
 
 # Topics replace taggit's generic tags; its own Tag admin would only confuse editors.
 admin.site.unregister(Tag)
@@ -81,48 +93,129 @@ class RelatedLinkInline(admin.TabularInline):
     verbose_name_plural = "related articles (editors' picks, shown first, in this order)"
 
 
+class CorrectionInline(admin.StackedInline):
+    model = Correction
+    extra = 0
+    fields = ["kind", "published_at", "text"]
+    verbose_name_plural = "corrections and updates (shown to readers, with their date)"
+
+
 class ArticleAdminForm(forms.ModelForm):
-    # The admin builds the Meta (model and fields) from ArticleAdmin's fieldsets.
+    # The admin builds the Meta (model and fields) from ArticleAdmin's fieldsets; these two are
+    # drawn by the change form template (admin/articles/article/change_form.html).
+    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    confirm = forms.BooleanField(required=False)
+
+    user = None  # Set by ArticleAdmin.get_form() for the request's user.
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        article = self.instance
+        self.before = Article(
+            status=article.status, published_at=article.published_at, slug=article.slug
+        )
+        self.before_url = article.get_absolute_url() if article.pk else None
+        self.fields["base_version"].initial = article.version
+        self.conflict = None
+        self.warnings = []
+        if "status" in self.fields:
+            open_to = workflow.states_open_to(self.user, article.status)
+            self.fields["status"].choices = [
+                (state, label) for state, label in Article.Status.choices if state in open_to
+            ]
+
     def clean(self):
         cleaned = super().clean()
         primary, topics = cleaned.get("primary_topic"), cleaned.get("topics")
         if primary and topics is not None and primary not in topics:
             # Picking a primary topic implies the article is about it.
             cleaned["topics"] = [*topics, primary]
+        status = cleaned.get("status", self.instance.status)
+        if not workflow.can_move(self.user, self.before.status, status):
+            self.add_error("status", "You may not move this article to that state.")
+        moving_out = status == Article.Status.WITHDRAWN != self.before.status
+        if moving_out and not cleaned.get("withdrawn_reason", "").strip():
+            self.add_error(
+                "withdrawn_reason",
+                "Say why the article is withdrawn: the reason is kept on record.",
+            )
+        if self.instance.pk:
+            self._check_version(cleaned.get("base_version"))
         return cleaned
 
+    def _check_version(self, base_version):
+        """Refuse a save over a newer one than the editor opened, keeping their text."""
+        current = (
+            Article.objects.select_for_update()
+            .values_list("version", flat=True)
+            .get(pk=self.instance.pk)
+        )
+        if base_version is None or base_version == current:
+            return
+        self.conflict = revisions.conflict_between(self.instance, base_version, current)
+        # Saving again, having seen the other changes, is a decision to overwrite them.
+        self.data = self.data.copy()
+        self.data[self.add_prefix("base_version")] = current
+        raise forms.ValidationError(
+            "Someone else saved this article after you opened it; nothing of yours has been "
+            "saved yet. Their changes are shown above and your text is still in the form. "
+            "Bring in what you need of theirs, then save again."
+        )
 
-class StatusFilter(admin.SimpleListFilter):
-    title = "status"
+    def _post_clean(self):
+        super()._post_clean()  # The model's clean() has run: the instance holds the new values.
+        if self.errors or not self.instance.pk:
+            return
+        self.warnings = workflow.consequences(
+            self.before,
+            self.instance,
+            before_url=self.before_url,
+            after_url=self.instance.get_absolute_url(),
+            time_cleared="published_at" in self.cleaned_data
+            and self.cleaned_data["published_at"] is None,
+        )
+        if self.warnings and not self.cleaned_data.get("confirm"):
+            self.add_error(None, "This save changes what readers see. Check and confirm it.")
+
+
+class StateFilter(admin.SimpleListFilter):
+    title = "state"
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("draft", "Draft"), ("scheduled", "Scheduled"), ("published", "Published")]
+        return [
+            ("draft", "Draft"),
+            ("review", "In review"),
+            ("scheduled", "Scheduled"),
+            ("published", "Published"),
+            ("unpublished", "Unpublished"),
+            ("withdrawn", "Withdrawn"),
+        ]
 
     def queryset(self, request, queryset):
         now = timezone.now()
         published = queryset.filter(status=Article.Status.PUBLISHED)
         match self.value():
-            case "draft":
-                return queryset.filter(status=Article.Status.DRAFT)
             case "scheduled":
                 return published.filter(published_at__gt=now)
             case "published":
                 return published.filter(published_at__lte=now)
+            case "draft" | "review" | "unpublished" | "withdrawn" as state:
+                return queryset.filter(status=state)
         return queryset
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(RevisionsAdminMixin, PreviewAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["headline", "section", "state", "published_at", "byline_names"]
     list_select_related = ["section"]
-    list_filter = [StatusFilter, "section", "topics", "published_at"]
+    list_filter = [StateFilter, "section", "topics", "published_at"]
     search_fields = ["headline", "standfirst", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["primary_topic"]
-    inlines = [BylineInline, RelatedLinkInline]
+    inlines = [BylineInline, RelatedLinkInline, CorrectionInline]
     actions = ["publish_selected", "unpublish_selected"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "section", "standfirst", "body"]}),
@@ -141,6 +234,25 @@ class ArticleAdmin(admin.ModelAdmin):
         ("Publishing", {"fields": ["status", "published_at"]}),
         ("Comments", {"fields": ["comments_open", "comment_moderation"]}),
     ]
+    withdrawal_fieldset = (
+        "Withdrawal",
+        {
+            "fields": ["withdrawn_reason"],
+            "description": "Only for a legal or safety decision. Choose “Withdrawn” above and "
+            "say why; readers will find a “410 Gone” notice at the article's address.",
+        },
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if request.user.has_perm(workflow.WITHDRAW) or (obj and obj.withdrawn_reason):
+            fieldsets.append(self.withdrawal_fieldset)
+        return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.user = request.user
+        return form
 
     def get_queryset(self, request):
         return (
@@ -175,14 +287,45 @@ class ArticleAdmin(admin.ModelAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
-        if self.has_publish_permission(request):
-            return []
-        return ["status", "published_at"]
+        readonly = []
+        if not self.has_publish_permission(request):
+            readonly.append("published_at")
+        if not request.user.has_perm(workflow.WITHDRAW):
+            readonly.append("withdrawn_reason")
+        return readonly
 
     def has_publish_permission(self, request):
-        return request.user.has_perm("articles.publish_article")
+        return request.user.has_perm(workflow.PUBLISH)
 
-    @admin.display(description="status", ordering="status")
+    def save_model(self, request, obj, form, change):
+        services.article_prepare_move(
+            article=obj, before_status=form.before.status, user=request.user
+        )
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        for instance in formset.save(commit=False):
+            if isinstance(instance, Correction) and instance.created_by_id is None:
+                instance.created_by = request.user
+            instance.save()
+        for instance in formset.deleted_objects:
+            instance.delete()
+        formset.save_m2m()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        services.article_saved(
+            article=article,
+            user=request.user,
+            note=services.save_note(
+                article=article, before_status=form.before.status, created=not change
+            ),
+            before_url=form.before_url,
+            was_live=form.before.is_published(),
+        )
+
+    @admin.display(description="state", ordering="status")
     def state(self, article):
         if article.is_scheduled():
             when = date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
@@ -195,13 +338,26 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description="Publish selected articles", permissions=["publish"])
     def publish_selected(self, request, queryset):
-        published, unchanged = services.articles_publish(articles=queryset)
-        self._report(request, published, unchanged, "Published", "already published")
+        published, unchanged = services.articles_publish(articles=queryset, user=request.user)
+        self._report(request, published, unchanged, "Published", "already published or withdrawn")
 
     @admin.action(description="Unpublish selected articles", permissions=["publish"])
     def unpublish_selected(self, request, queryset):
-        unpublished, unchanged = services.articles_unpublish(articles=queryset)
-        self._report(request, unpublished, unchanged, "Unpublished", "already a draft")
+        if request.POST.get("confirm") != "yes":
+            # Taking stories away from readers gets a second look, like deleting does.
+            return TemplateResponse(
+                request,
+                "admin/articles/article/confirm_unpublish.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": "Unpublish these articles?",
+                    "opts": self.opts,
+                    "articles": queryset.order_by("-published_at"),
+                    "selected": request.POST.getlist(helpers.ACTION_CHECKBOX_NAME),
+                },
+            )
+        unpublished, unchanged = services.articles_unpublish(articles=queryset, user=request.user)
+        self._report(request, unpublished, unchanged, "Unpublished", "not published")
 
     def _report(self, request, changed, unchanged, done, already):
         if changed:

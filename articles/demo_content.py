@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import demo_artwork
-from .models import Article, Author, Byline, RelatedLink, Section, Topic
+from .models import Article, Author, Byline, Correction, RelatedLink, Section, Topic
+from .revisions import record_revision
 
 SEEDS_DIR = settings.BASE_DIR / "seeds"
 
@@ -133,6 +134,9 @@ def _article(entry, sections, authors, report):
     if primary := entry.get("primary_topic"):
         article.primary_topic = _topic(primary)
         article.save(update_fields=["primary_topic"])
+    for note in entry.get("notes", []):
+        Correction.objects.create(article=article, **note)
+    record_revision(article=article, note="Created from the demo content")
     report.count("articles", True)
     return True
 

@@ -84,7 +84,7 @@ class LatestArticlesFeed(Feed):
         return scope.description
 
     def items(self, scope):
-        return scope.articles.for_page().order_by("-published_at", "-pk")[:ITEMS_PER_FEED]
+        return scope.articles.for_feed().order_by("-published_at", "-pk")[:ITEMS_PER_FEED]
 
     def item_title(self, article):
         return article.headline

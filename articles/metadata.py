@@ -55,7 +55,7 @@ def article_open_graph(request, article):
         ]
     pairs += [
         ("article:published_time", _iso(article.published_at)),
-        ("article:modified_time", _iso(article.updated_at)),
+        ("article:modified_time", _iso(article.modified_at)),
         ("article:section", article.section.name),
     ]
     pairs += [("article:tag", topic.name) for topic in article.topics.all()]
@@ -73,7 +73,16 @@ def article_json_ld(request, article):
         "description": article.standfirst,
         "image": [image] if image else [],
         "datePublished": _iso(article.published_at),
-        "dateModified": _iso(article.updated_at),
+        "dateModified": _iso(article.modified_at),
+        "correction": [
+            {
+                "@type": "CorrectionComment",
+                "text": note.text,
+                "datePublished": _iso(note.published_at),
+            }
+            for note in getattr(article, "public_corrections", [])
+            if note.kind == note.Kind.CORRECTION
+        ],
         "author": [
             {
                 "@type": "Person",

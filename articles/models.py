@@ -23,6 +23,10 @@ BODY_EDITOR_EXTENSIONS = {
     "Blockquote": True,
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    # Pictures from the image library (images/); sanitize.py accepts only our own media.
+    "Figure": True,
+    "Image": True,
+    "Caption": True,
 }
 
 
@@ -137,18 +141,30 @@ class ArticleQuerySet(models.QuerySet):
         """Load what an article card shows, in one query however many cards."""
         return self.select_related("section", "primary_topic").order_by("-published_at", "-pk")
 
-    def for_page(self):
-        """Load what the article page shows, in a fixed number of queries."""
+    def for_feed(self):
+        """Load what a feed entry shows: the card's fields, the byline and the topics."""
         return self.select_related("section", "primary_topic").prefetch_related(
             models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
             "topics",
+        )
+
+    def for_page(self):
+        """Load what the article page shows, in a fixed number of queries."""
+        return self.for_feed().prefetch_related(
+            models.Prefetch(
+                "corrections", queryset=Correction.objects.public(), to_attr="public_corrections"
+            ),
         )
 
 
 class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        # Published with a publish time still to come is "scheduled"; see is_scheduled().
         PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+        WITHDRAWN = "withdrawn", "Withdrawn"
 
     headline = models.CharField(max_length=200)
     slug = models.SlugField(
@@ -210,6 +226,24 @@ class Article(models.Model):
         help_text="Whether readers' comments wait for a moderator before they appear.",
     )
     comment_count = models.PositiveIntegerField("approved comments", default=0, editable=False)
+    withdrawn_reason = models.TextField(
+        "reason for withdrawal",
+        max_length=2000,
+        blank=True,
+        help_text="Kept for the record, not shown to readers: the legal or safety decision.",
+    )
+    withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    # Goes up by one with every saved revision; the admin form carries the number it was
+    # opened at, so a save over someone else's newer one is caught (see revisions.py).
+    version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -227,7 +261,10 @@ class Article(models.Model):
                 name="published_article_has_publish_time",
             ),
         ]
-        permissions = [("publish_article", "Can publish and unpublish articles")]
+        permissions = [
+            ("publish_article", "Can publish, schedule and unpublish articles"),
+            ("withdraw_article", "Can withdraw (take down) published articles"),
+        ]
 
     def __str__(self):
         return self.headline
@@ -272,6 +309,9 @@ class Article(models.Model):
             and self.published_at <= (now or timezone.now())
         )
 
+    def is_withdrawn(self):
+        return self.status == self.Status.WITHDRAWN
+
     def is_scheduled(self):
         return (
             self.status == self.Status.PUBLISHED
@@ -283,6 +323,13 @@ class Article(models.Model):
     def byline(self):
         """Return the authors in byline order (prefetched by ``for_page()``)."""
         return [byline.author for byline in self.bylines.all()]
+
+    @property
+    def modified_at(self):
+        """Return when the story last changed for readers: an edit, or a correction or update
+        note (``for_page()`` loads the notes)."""
+        notes = getattr(self, "public_corrections", [])
+        return max([self.updated_at, *(note.published_at for note in notes)])
 
     @property
     def page_title(self):
@@ -355,3 +402,75 @@ class RelatedLink(models.Model):
             raise ValidationError({"title": "An outside link needs a title to show on its card."})
         if self.target_id and self.target_id == self.article_id:
             raise ValidationError({"target": "An article cannot be related to itself."})
+
+
+class ArticleRevision(models.Model):
+    """What an article's fields held after one save, and who saved it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    version = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=200, blank=True)
+    data = models.JSONField()
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "version"], name="unique_article_version")
+        ]
+
+    def __str__(self):
+        return f"{self.article} — revision {self.version}"
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def public(self):
+        """Return the notes readers see: those whose date has come."""
+        return self.filter(published_at__lte=timezone.now())
+
+
+class Correction(models.Model):
+    """A dated, public note on a published article: a correction, or an update to the story."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=12, choices=Kind, default=Kind.CORRECTION)
+    text = models.TextField(
+        max_length=1000, help_text="Shown to readers as written: what was wrong, or what is new."
+    )
+    published_at = models.DateTimeField("date", default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["published_at", "pk"]
+        verbose_name = "correction or update"
+        verbose_name_plural = "corrections and updates"
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.text[:60]}"
+
+
+class ArticleRedirect(models.Model):
+    """An address an article used to live at; readers who follow it are sent on."""
+
+    old_path = models.CharField(max_length=400, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.old_path} → {self.article}"

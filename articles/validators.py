@@ -7,6 +7,7 @@ RESERVED_PATHS = {
     "admin",
     "author",
     "comments",
+    "corrections",
     "favicon.ico",
     "feed",
     "media",

@@ -2,14 +2,17 @@ import datetime
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core import signing
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
 from comments.thread import comments_context
 
-from .models import Article, Author, Section, Topic
+from . import preview as preview_links
+from .models import Article, ArticleRedirect, Author, Correction, Section, Topic
 from .paging import page_or_404
 from .related import related_cards
 from .search import MAX_QUERY_LENGTH, search_articles, snippet_html
@@ -82,26 +85,82 @@ def article_detail(request, section, year, month, day, slug):
     # Editors may open drafts and scheduled articles at their future address; readers only
     # ever see what published() lets through.
     is_editor = request.user.has_perm("articles.change_article")
-    articles = Article.objects.all() if is_editor else Article.objects.published()
-    article = get_object_or_404(articles.for_page(), slug=slug)
+    articles = Article.objects.exclude(status=Article.Status.WITHDRAWN)
+    if not is_editor:
+        articles = articles.published()
+    article = articles.for_page().filter(slug=slug).first()
+    if article is None:
+        return _moved_or_gone(request, slug)
     if request.path != article.get_absolute_url():
         # An old section or date in the address: send readers to where the story lives now.
         return redirect(article, permanent=article.is_published())
     return render_article(request, article)
 
 
-def render_article(request, article, *, comment_form=None, status=200):
+def _moved_or_gone(request, slug):
+    """Answer for an article address that shows no article: moved, withdrawn, or never there."""
+    moved = ArticleRedirect.objects.filter(old_path=request.path).select_related("article").first()
+    if moved and moved.article.is_published():
+        return redirect(moved.article, permanent=True)
+    withdrawn = Article.objects.filter(slug=slug, status=Article.Status.WITHDRAWN).first()
+    if withdrawn is not None:
+        return render(request, "articles/withdrawn.html", {"article": withdrawn}, status=410)
+    raise Http404("No article at this address.")
+
+
+def render_article(
+    request, article, *, comment_form=None, status=200, preview=False, preview_until=None
+):
     """Render the article page; the comments view calls it too, to show a form's errors."""
     context = {
         "article": article,
+        "preview": preview,
+        "preview_until": preview_until,
         "related": related_cards(article),
         "current_section": article.section.slug,
         **comments_context(request, article, form=comment_form),
     }
     response = render(request, "articles/article_detail.html", context, status=status)
-    if not article.is_published():
+    if preview or not article.is_published():
         response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_safe
+def shared_preview(request, token):
+    """Show an article to someone holding a signed, unexpired preview link."""
+    try:
+        article_id, expires = preview_links.read_token(token)
+    except signing.BadSignature:
+        response = render(request, "articles/preview_invalid.html", status=404)
+    except preview_links.PreviewLinkExpired as expired:
+        response = render(
+            request, "articles/preview_invalid.html", {"expired": expired.args[0]}, status=410
+        )
+    else:
+        article = (
+            Article.objects.exclude(status=Article.Status.WITHDRAWN)
+            .for_page()
+            .filter(pk=article_id)
+            .first()
+        )
+        if article is None:
+            response = render(request, "articles/preview_invalid.html", status=404)
+        else:
+            response = render_article(request, article, preview=True, preview_until=expires)
+    return preview_links.no_index_no_store(response)
+
+
+@require_safe
+def corrections(request):
+    """The public record of corrections and updates, newest first."""
+    notes = (
+        Correction.objects.public()
+        .filter(article__in=Article.objects.published())
+        .select_related("article__section")
+        .order_by("-published_at", "-pk")
+    )
+    return render(request, "articles/corrections.html", {"page": _page(request, notes)})
 
 
 def _date_param(request, name):

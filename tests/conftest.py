@@ -29,3 +29,11 @@ def editor_client(client, editor):
 def moderator_client(client, moderator):
     client.force_login(moderator)
     return client
+
+
+@pytest.fixture
+def reader():
+    """A second, anonymous browser, for tests where ``client`` is logged in as staff."""
+    from django.test import Client
+
+    return Client()

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, Author, Byline, RelatedLink, Section, Topic
+from articles.models import Article, Author, Byline, Correction, RelatedLink, Section, Topic
 
 _numbers = itertools.count(1)
 
@@ -57,7 +57,8 @@ def make_article(*, topics=(), authors=(), primary_topic=None, image=False, **kw
     kwargs.setdefault("body", f"<p>Body of story {n}.</p>")
     kwargs.setdefault("status", Article.Status.PUBLISHED)
     if kwargs["status"] == Article.Status.PUBLISHED:
-        kwargs.setdefault("published_at", timezone.now() - timedelta(hours=1, minutes=n))
+        # Each one a second older than the one before, all well inside the news sitemap's 48 hours.
+        kwargs.setdefault("published_at", timezone.now() - timedelta(hours=1, seconds=n))
     if "section" not in kwargs:
         kwargs["section"] = make_section()
     if image:
@@ -83,6 +84,14 @@ def make_scheduled(**kwargs):
     return make_article(**kwargs)
 
 
+def make_correction(*, article, **kwargs):
+    n = _n()
+    kwargs.setdefault("kind", Correction.Kind.CORRECTION)
+    kwargs.setdefault("text", f"Note {n}: an earlier version of this story gave the wrong figure.")
+    kwargs.setdefault("published_at", timezone.now() - timedelta(minutes=n))
+    return Correction.objects.create(article=article, **kwargs)
+
+
 def relate(article, *targets, urls=()):
     """Add editor-picked related links: articles first, then (url, title) pairs."""
     links = [RelatedLink(article=article, target=target) for target in targets]
@@ -106,16 +115,17 @@ def make_user(*, group=None, **kwargs):
 
 
 def ensure_role_groups():
-    """Make the Editors and Moderators groups as the migrations do, if they are missing.
+    """Make the Editors, Writers and Moderators groups as the migrations do, if they are missing.
 
     Live-server tests flush the database after each test, and the groups go with it; the
     permissions come back by themselves (post_migrate), the groups do not.
     """
-    if Group.objects.filter(name__in=["Editors", "Moderators"]).count() == 2:
+    if Group.objects.filter(name__in=["Editors", "Moderators", "Writers"]).count() == 3:
         return
     editorial = import_module(
         "articles.migrations.0002_create_editor_and_moderator_groups"
     ).EDITORIAL_MODELS
+    workflow = import_module("articles.migrations.0006_workflow_roles")
     moderation = [
         *import_module("comments.migrations.0002_grant_comment_permissions").CODENAMES,
         *import_module("comments.migrations.0004_grant_moderation_desk_permissions").CODENAMES,
@@ -126,9 +136,22 @@ def ensure_role_groups():
     editors, _ = Group.objects.get_or_create(name="Editors")
     editors.permissions.add(
         *Permission.objects.filter(
-            content_type__app_label="articles", content_type__model__in=editorial
+            content_type__app_label="articles",
+            content_type__model__in=[*editorial, *workflow.NEW_EDITORIAL_MODELS],
         ),
+        *Permission.objects.filter(codename="withdraw_article"),
         *comment_permissions,
+    )
+    writers, _ = Group.objects.get_or_create(name="Writers")
+    writers.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="articles",
+            codename__in=[
+                f"{action}_{model}"
+                for model, actions in workflow.WRITER_PERMISSIONS.items()
+                for action in actions
+            ],
+        )
     )
     moderators, _ = Group.objects.get_or_create(name="Moderators")
     moderators.permissions.add(*comment_permissions)

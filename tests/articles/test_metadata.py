@@ -178,7 +178,7 @@ def test_metadata_adds_no_queries_to_the_article_page(client, django_assert_max_
         primary_topic=topics[2],
         image=True,
     )
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         assert client.get(story.get_absolute_url()).status_code == 200
 
 

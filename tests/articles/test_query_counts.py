@@ -4,12 +4,19 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import make_article, make_author, make_section, make_topic, relate
+from tests.factories import (
+    make_article,
+    make_author,
+    make_correction,
+    make_section,
+    make_topic,
+    relate,
+)
 
 pytestmark = pytest.mark.django_db
 
 # The most each page may run; the article page's ceiling of 10 is part of the contract.
-BUDGETS = {"front": 3, "section": 4, "topic": 4, "author": 4, "article": 9}
+BUDGETS = {"front": 3, "section": 4, "topic": 4, "author": 4, "article": 10, "corrections": 3}
 
 
 def _build(scale):
@@ -33,12 +40,16 @@ def _build(scale):
     relate(
         story, *stories[:6], urls=[("https://example.org/a", "A"), ("https://example.org/b", "B")]
     )
+    for article in [story, *stories]:
+        make_correction(article=article)
+        make_correction(article=article, kind="update")
     return {
         "front": "/",
         "section": sections[0].get_absolute_url(),
         "topic": topics[0].get_absolute_url(),
         "author": authors[0].get_absolute_url(),
         "article": story.get_absolute_url(),
+        "corrections": "/corrections/",
     }
 
 
