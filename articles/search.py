@@ -25,9 +25,14 @@ WORD = re.compile(r"[^\W_]+")
 
 # Headline 10, standfirst 4, body 1, topics 2; bm25() is lower for better matches.
 SQLITE_RANK = "bm25(articles_search, 10.0, 4.0, 1.0, 2.0)"
+# PostgreSQL's text search configuration: 'simple' with accents removed (migration 0007), so
+# that "sao paulo" finds "São Paulo", as FTS5's remove_diacritics does on SQLite.
+PG_CONFIG = "newsroom_search"
 PG_VECTOR = (
-    "setweight(to_tsvector('simple', %s), 'A') || setweight(to_tsvector('simple', %s), 'B') || "
-    "setweight(to_tsvector('simple', %s), 'C') || setweight(to_tsvector('simple', %s), 'B')"
+    f"setweight(to_tsvector('{PG_CONFIG}', %s), 'A') || "
+    f"setweight(to_tsvector('{PG_CONFIG}', %s), 'B') || "
+    f"setweight(to_tsvector('{PG_CONFIG}', %s), 'C') || "
+    f"setweight(to_tsvector('{PG_CONFIG}', %s), 'B')"
 )
 INDEXED_FIELDS = {"headline", "standfirst", "body"}
 
@@ -122,7 +127,7 @@ def search_articles(query, *, section=None, date_from=None, date_to=None):
     if not words:
         return articles.none()
     if connection.vendor == "postgresql":
-        tsquery = "websearch_to_tsquery('simple', %s)"
+        tsquery = f"websearch_to_tsquery('{PG_CONFIG}', %s)"
         text = query[:MAX_QUERY_LENGTH].replace("\x00", "")
         articles = articles.alias(
             is_match=RawSQL(f"articles_article.search_vector @@ {tsquery}", [text], BooleanField())

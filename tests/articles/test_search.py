@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -126,9 +125,47 @@ def test_unicode_and_accents(client):
     story = make_article(body="<p>Ein Bericht aus Zürich über Straßen.</p>")
     assert _results(client, q="Zürich") == [story]
     assert _results(client, q="ZÜRICH") == [story]
-    if connection.vendor == "sqlite":
-        # PostgreSQL's 'simple' configuration does not fold accents.
-        assert _results(client, q="zurich") == [story]
+    assert _results(client, q="zurich") == [story]
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [
+        ("zelenskyy", "Zelenskyy"),
+        ("dolmabahce", "Dolmabahçe"),
+        ("sao paulo", "São Paulo"),
+        ("malmo", "Malmö"),
+        ("cafe", "a café-au-lait"),
+    ],
+)
+def test_query_without_accents_finds_the_accented_word(client, query, text):
+    story = make_article(body=f"<p>Talks were held at {text} on Monday.</p>")
+    make_article(body="<p>Talks were held elsewhere.</p>")
+    assert _results(client, q=query) == [story]
+
+
+@pytest.mark.parametrize(
+    ("query", "text"),
+    [("Dolmabahçe", "Dolmabahce"), ("São Paulo", "Sao Paulo"), ("CAFÉ", "cafe")],
+)
+def test_query_with_accents_finds_the_unaccented_word(client, query, text):
+    story = make_article(body=f"<p>Talks were held at {text} on Monday.</p>")
+    assert _results(client, q=query) == [story]
+
+
+def test_accent_folding_never_shows_a_draft(client):
+    story = make_article(body="<p>The palace at Dolmabahçe.</p>")
+    make_draft(body="<p>A draft about Dolmabahçe.</p>")
+    make_draft(body="<p>A draft about Dolmabahce.</p>")
+    make_scheduled(body="<p>Dolmabahçe, later.</p>")
+    assert _results(client, q="dolmabahce") == [story]
+    assert _results(client, q="Dolmabahçe") == [story]
+
+
+def test_snippet_marks_the_accented_word_for_an_unaccented_query(client):
+    make_article(standfirst="Plain.", body="<p>They met at Dolmabahçe.</p>")
+    ((_, snippet),) = client.get(URL, {"q": "dolmabahce"}).context["results"]
+    assert "<mark>Dolmabahçe</mark>" in snippet
 
 
 @pytest.mark.parametrize(
