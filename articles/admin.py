@@ -214,7 +214,7 @@ class ArticleAdmin(RevisionsAdminMixin, PreviewAdminMixin, admin.ModelAdmin):
     search_fields = ["headline", "standfirst", "slug"]
     date_hierarchy = "published_at"
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["primary_topic"]
+    autocomplete_fields = ["primary_topic", "lead_image"]
     inlines = [BylineInline, RelatedLinkInline, CorrectionInline]
     actions = ["publish_selected", "unpublish_selected"]
     fieldsets = [
@@ -223,12 +223,8 @@ class ArticleAdmin(RevisionsAdminMixin, PreviewAdminMixin, admin.ModelAdmin):
         (
             "Lead image",
             {
-                "fields": [
-                    "lead_image",
-                    "lead_image_alt",
-                    "lead_image_caption",
-                    "lead_image_credit",
-                ]
+                "fields": ["lead_image", "lead_image_caption"],
+                "description": "Pick a picture from the image library, or upload one with “+”.",
             },
         ),
         ("Publishing", {"fields": ["status", "published_at"]}),

@@ -11,7 +11,8 @@ import random
 
 from PIL import Image, ImageDraw, ImageFont
 
-WIDTH, HEIGHT = 1600, 900
+# A camera's 3:2, so the 16:9 and social crops have something to choose around the focal point.
+WIDTH, HEIGHT = 1800, 1200
 
 PALETTES = [
     ("#0b3d5c", "#1f7a8c", "#f4b63f"),

@@ -10,6 +10,8 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from images.models import Image
+
 from . import demo_artwork
 from .models import Article, Author, Byline, Correction, RelatedLink, Section, Topic
 from .revisions import record_revision
@@ -119,12 +121,7 @@ def _article(entry, sections, authors, report):
         status=entry.get("status", Article.Status.DRAFT),
         published_at=published_at,
         comments_open=entry.get("comments_open", True),
-        lead_image_alt=demo_artwork.describe(motif),
-        lead_image_caption=entry.get("image_caption", ""),
-        lead_image_credit="Illustration: Newsroom",
-    )
-    article.lead_image.save(
-        f"{entry['slug']}.jpg", ContentFile(demo_artwork.draw(motif, entry["slug"])), save=False
+        lead_image=_lead_image(entry, motif),
     )
     article.save()
     for position, slug in enumerate(entry.get("authors", []), start=1):
@@ -139,6 +136,21 @@ def _article(entry, sections, authors, report):
     record_revision(article=article, note="Created from the demo content")
     report.count("articles", True)
     return True
+
+
+def _lead_image(entry, motif):
+    """Put the story's illustration in the image library, with its focal point."""
+    focal_x, focal_y = entry.get("focal_point", (0.5, 0.5))
+    image = Image(
+        alt_text=demo_artwork.describe(motif),
+        caption=entry.get("image_caption", ""),
+        credit="Illustration: Newsroom",
+        focal_x=focal_x,
+        focal_y=focal_y,
+    )
+    picture = ContentFile(demo_artwork.draw(motif, entry["slug"]), name=f"{entry['slug']}.jpg")
+    image.file.save(picture.name, picture)  # saves the Image; its renditions follow on commit
+    return image
 
 
 def _topic(name):

@@ -13,6 +13,7 @@ from django.utils import feedgenerator
 from .models import Article, Section, Topic
 
 ITEMS_PER_FEED = 30
+FEED_IMAGE_WIDTH = 1280
 
 
 class NewsroomAtom1Feed(feedgenerator.Atom1Feed):
@@ -109,15 +110,19 @@ class LatestArticlesFeed(Feed):
         return f"tag:{self._scope.guid_host},{article.published_at:%Y-%m-%d}:article-{article.pk}"
 
     def item_enclosures(self, article):
-        if not article.lead_image:
+        image = article.lead_image
+        if image is None:
             return []
+        # A JPEG every feed reader can show, at most 1280 px wide; the original until it is made.
+        sizes = [r for r in image.renditions_for(None) if r.width <= FEED_IMAGE_WIDTH]
+        file = sizes[-1].file if sizes else image.file
         try:
-            size = article.lead_image.size
+            size = file.size
         except (OSError, ValueError):
             # The file is gone from storage: an enclosure would point readers at a 404.
             return []
-        mime_type = mimetypes.guess_type(article.lead_image.name)[0] or "image/jpeg"
-        url = self._request.build_absolute_uri(article.lead_image.url)
+        mime_type = mimetypes.guess_type(file.name)[0] or "image/jpeg"
+        url = self._request.build_absolute_uri(file.url)
         return [feedgenerator.Enclosure(url, str(size), mime_type)]
 
     def item_extra_kwargs(self, article):

@@ -4,6 +4,8 @@ Everything here reads what the views have already loaded (``for_page()`` prefetc
 byline and topics), so building the metadata runs no queries.
 """
 
+from types import SimpleNamespace
+
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
@@ -37,21 +39,40 @@ def _keywords(article):
     return [topic.name for topic in topics]
 
 
-def _lead_image_url(request, article):
-    # The lead image as uploaded; the 1200×630 social rendition comes with the image work.
-    return request.build_absolute_uri(article.lead_image.url) if article.lead_image else None
+def _social_image(article):
+    """Return the lead image's 1200×630 rendition, or the original until it is made."""
+    image = article.lead_image
+    if image is None:
+        return None
+    return image.social_rendition() or SimpleNamespace(
+        url=image.file.url, width=image.width, height=image.height
+    )
+
+
+def _image_urls(request, article):
+    """Return the lead image at the shapes crawlers choose from: social, 16:9, uncropped."""
+    image = article.lead_image
+    if image is None:
+        return []
+    widest = [
+        picks[-1].url
+        for picks in (image.renditions_for("16:9"), image.renditions_for(None))
+        if picks
+    ]
+    urls = [_social_image(article).url, *widest]
+    return [request.build_absolute_uri(url) for url in dict.fromkeys(urls)]
 
 
 def article_open_graph(request, article):
     """Return the article page's ``(property, content)`` pairs beyond the ones every page has."""
     pairs = []
-    image = _lead_image_url(request, article)
-    if image:
+    social = _social_image(article)
+    if social:
         pairs += [
-            ("og:image", image),
-            ("og:image:width", article.lead_image_width),
-            ("og:image:height", article.lead_image_height),
-            ("og:image:alt", article.lead_image_alt),
+            ("og:image", request.build_absolute_uri(social.url)),
+            ("og:image:width", social.width),
+            ("og:image:height", social.height),
+            ("og:image:alt", article.lead_image.alt_text),
         ]
     pairs += [
         ("article:published_time", _iso(article.published_at)),
@@ -65,13 +86,12 @@ def article_open_graph(request, article):
 def article_json_ld(request, article):
     """Return the article page's JSON-LD: a ``NewsArticle`` and its ``BreadcrumbList``."""
     url = canonical_url(request, obj=article)
-    image = _lead_image_url(request, article)
     news_article = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "headline": article.headline,
         "description": article.standfirst,
-        "image": [image] if image else [],
+        "image": _image_urls(request, article),
         "datePublished": _iso(article.published_at),
         "dateModified": _iso(article.modified_at),
         "correction": [

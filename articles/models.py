@@ -138,12 +138,17 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_listing(self):
-        """Load what an article card shows, in one query however many cards."""
-        return self.select_related("section", "primary_topic").order_by("-published_at", "-pk")
+        """Load what an article card shows, in two queries however many cards."""
+        return (
+            self.select_related("section", "primary_topic", "lead_image")
+            .prefetch_related("lead_image__renditions")
+            .order_by("-published_at", "-pk")
+        )
 
     def for_feed(self):
         """Load what a feed entry shows: the card's fields, the byline and the topics."""
-        return self.select_related("section", "primary_topic").prefetch_related(
+        return self.select_related("section", "primary_topic", "lead_image").prefetch_related(
+            "lead_image__renditions",
             models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
             "topics",
         )
@@ -193,22 +198,20 @@ class Article(models.Model):
         related_name="+",
         help_text="Shown in the page title and on cards: “Headline | Topic News”.",
     )
-    lead_image = models.ImageField(
-        upload_to="articles/%Y/%m/",
+    lead_image = models.ForeignKey(
+        "images.Image",
+        null=True,
         blank=True,
-        width_field="lead_image_width",
-        height_field="lead_image_height",
+        on_delete=models.PROTECT,
+        related_name="lead_of_articles",
+        help_text="From the image library: its alt text and credit come with it.",
     )
-    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    lead_image_alt = models.CharField(
-        "alt text",
-        max_length=250,
+    lead_image_caption = models.CharField(
+        "caption",
+        max_length=300,
         blank=True,
-        help_text="What the image shows, for readers who cannot see it. Required with an image.",
+        help_text="What the picture shows in this story; leave empty for the library's caption.",
     )
-    lead_image_caption = models.CharField("caption", max_length=300, blank=True)
-    lead_image_credit = models.CharField("credit", max_length=120, blank=True)
     status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
         "publish time",
@@ -296,10 +299,6 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             # Publishing without a time means "now", as in save().
             self.published_at = timezone.now()
-        if self.lead_image and not self.lead_image_alt.strip():
-            raise ValidationError(
-                {"lead_image_alt": "Describe the image for readers who cannot see it."}
-            )
 
     def is_published(self, *, now=None):
         """Return True if readers may see the article now (or at the given time)."""
@@ -323,6 +322,13 @@ class Article(models.Model):
     def byline(self):
         """Return the authors in byline order (prefetched by ``for_page()``)."""
         return [byline.author for byline in self.bylines.all()]
+
+    @property
+    def lead_caption(self):
+        """Return the lead image's caption: this story's own, else the library's."""
+        if not self.lead_image:
+            return ""
+        return self.lead_image_caption or self.lead_image.caption
 
     @property
     def modified_at(self):

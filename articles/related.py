@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from django.db.models import Case, Count, FloatField, Q, Sum, Value, When
+from django.db.models import Case, Count, FloatField, Q, Sum, Value, When, prefetch_related_objects
 
 from .models import Article, RelatedLink, TaggedArticle
 
@@ -21,9 +21,7 @@ class RelatedCard:
     excerpt: str
     topic: str = ""
     section: str = ""
-    image_url: str = ""
-    image_width: int | None = None
-    image_height: int | None = None
+    image: object = None  # a library Image, its renditions loaded
     is_external: bool = False
 
     @property
@@ -39,9 +37,7 @@ def _article_card(article):
         excerpt=article.excerpt,
         topic=article.primary_topic.name if article.primary_topic else "",
         section=article.section.name,
-        image_url=article.lead_image.url if article.lead_image else "",
-        image_width=article.lead_image_width,
-        image_height=article.lead_image_height,
+        image=article.lead_image,
     )
 
 
@@ -56,7 +52,7 @@ def _link_card(link):
 
 
 def related_cards(article):
-    """Return up to four cards for the article in at most four queries.
+    """Return up to four cards for the article in at most five queries.
 
     Editor-picked links come first, in their order, skipping any article readers cannot see.
     The rest are ranked by the topics they share with this one, a rare topic counting more
@@ -67,12 +63,12 @@ def related_cards(article):
     links = list(
         RelatedLink.objects.filter(article=article)
         .filter(Q(target__isnull=True) | Q(target__in=picked_targets))
-        .select_related("target__section", "target__primary_topic")[:CARDS]
+        .select_related("target__section", "target__primary_topic", "target__lead_image")[:CARDS]
     )
     cards = [_link_card(link) if link.url else _article_card(link.target) for link in links]
     missing = CARDS - len(cards)
     if missing <= 0:
-        return cards
+        return _with_renditions(cards)
 
     exclude = {article.pk} | {link.target_id for link in links if link.target_id}
     weights = _topic_weights([topic.pk for topic in article.topics.all()])
@@ -81,7 +77,7 @@ def related_cards(article):
         .exclude(pk__in=exclude)
         .filter(Q(topics__in=list(weights)) | Q(section=article.section_id))
         .annotate(score=_score(weights))
-        .select_related("section", "primary_topic")
+        .select_related("section", "primary_topic", "lead_image")
         .order_by("-score", "-published_at", "-pk")[:SHORTLIST]
     )
     words = _words(article)
@@ -89,7 +85,13 @@ def related_cards(article):
         key=lambda c: (round(c.score, 3), _similarity(words, _words(c)), c.published_at),
         reverse=True,
     )
-    return cards + [_article_card(candidate) for candidate in shortlist[:missing]]
+    return _with_renditions(cards + [_article_card(c) for c in shortlist[:missing]])
+
+
+def _with_renditions(cards):
+    """Load every card's picture sizes in one query."""
+    prefetch_related_objects([card.image for card in cards if card.image], "renditions")
+    return cards
 
 
 def _topic_weights(topic_ids):

@@ -140,6 +140,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    # Each task's start and finish is logged at INFO; only trouble is worth a line.
+    "loggers": {"django.tasks": {"level": "WARNING"}},
 }
 
 # Reader comments: the moderation policy (comments/policy.py) reads these on every decision.

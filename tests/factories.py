@@ -9,9 +9,12 @@ from importlib import import_module
 from django.contrib.auth.models import Group, Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
-from PIL import Image
+from PIL import Image as PillowImage
 
 from articles.models import Article, Author, Byline, Correction, RelatedLink, Section, Topic
+from images.models import Image
+from images.tasks import make_renditions
+from images.uploads import clean_upload
 
 _numbers = itertools.count(1)
 
@@ -42,10 +45,34 @@ def make_topic(**kwargs):
     return Topic.objects.create(**kwargs)
 
 
-def image_file(name="picture.jpg", size=(64, 36), colour="navy", fmt="JPEG"):
+def image_bytes(size=(1600, 900), colour="navy", fmt="JPEG", **save_options):
     buffer = io.BytesIO()
-    Image.new("RGB", size, colour).save(buffer, fmt)
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type=f"image/{fmt.lower()}")
+    mode = "RGBA" if fmt == "PNG" else "RGB"
+    PillowImage.new(mode, size, colour).save(buffer, fmt, **save_options)
+    return buffer.getvalue()
+
+
+def upload(name="photo.jpg", content=None, **image_options):
+    """Return an uploaded file, as the browser would send it."""
+    if content is None:
+        content = image_bytes(**image_options)
+    return SimpleUploadedFile(name, content, content_type="application/octet-stream")
+
+
+def make_image(*, size=(1600, 900), colour="navy", fmt="JPEG", renditions=True, **kwargs):
+    """Make a library image as an upload would, with its renditions unless told otherwise."""
+    n = _n()
+    if "file" not in kwargs:
+        extension = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}[fmt]
+        kwargs["file"] = clean_upload(
+            upload(f"picture-{n}.{extension}", size=size, colour=colour, fmt=fmt)
+        )
+    kwargs.setdefault("alt_text", f"Picture number {n}")
+    image = Image.objects.create(**kwargs)
+    if renditions:
+        # The save queued the task for after commit, which a test transaction never reaches.
+        make_renditions.call(image.pk)
+    return image
 
 
 def make_article(*, topics=(), authors=(), primary_topic=None, image=False, **kwargs):
@@ -62,10 +89,12 @@ def make_article(*, topics=(), authors=(), primary_topic=None, image=False, **kw
     if "section" not in kwargs:
         kwargs["section"] = make_section()
     if image:
-        kwargs.setdefault("lead_image", image_file(f"lead-{n}.jpg"))
-        kwargs.setdefault("lead_image_alt", f"A picture for story {n}")
+        # Small, so that its renditions are quick to make: 320 and 640 wide, and the crops.
+        kwargs.setdefault(
+            "lead_image",
+            make_image(size=(640, 360), alt_text=f"A picture for story {n}", credit="Photo: Staff"),
+        )
         kwargs.setdefault("lead_image_caption", f"Caption {n}")
-        kwargs.setdefault("lead_image_credit", "Photo: Staff")
     article = Article.objects.create(primary_topic=primary_topic, **kwargs)
     if topics:
         article.topics.set(list(topics))
@@ -126,6 +155,7 @@ def ensure_role_groups():
         "articles.migrations.0002_create_editor_and_moderator_groups"
     ).EDITORIAL_MODELS
     workflow = import_module("articles.migrations.0006_workflow_roles")
+    images = import_module("images.migrations.0002_grant_editor_permissions")
     moderation = [
         *import_module("comments.migrations.0002_grant_comment_permissions").CODENAMES,
         *import_module("comments.migrations.0004_grant_moderation_desk_permissions").CODENAMES,
@@ -140,6 +170,7 @@ def ensure_role_groups():
             content_type__model__in=[*editorial, *workflow.NEW_EDITORIAL_MODELS],
         ),
         *Permission.objects.filter(codename="withdraw_article"),
+        *Permission.objects.filter(content_type__app_label="images", codename__in=images.CODENAMES),
         *comment_permissions,
     )
     writers, _ = Group.objects.get_or_create(name="Writers")
@@ -151,7 +182,10 @@ def ensure_role_groups():
                 for model, actions in workflow.WRITER_PERMISSIONS.items()
                 for action in actions
             ],
-        )
+        ),
+        *Permission.objects.filter(
+            content_type__app_label="images", codename__in=images.WRITER_CODENAMES
+        ),
     )
     moderators, _ = Group.objects.get_or_create(name="Moderators")
     moderators.permissions.add(*comment_permissions)

@@ -2,6 +2,8 @@ from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
 CODENAMES = ["view_image", "add_image", "change_image", "delete_image"]
+# Writers upload pictures for their stories; removing one from the library is an editor's call.
+WRITER_CODENAMES = ["view_image", "add_image", "change_image"]
 
 
 def grant(apps, schema_editor):
@@ -17,11 +19,15 @@ def grant(apps, schema_editor):
     editors.permissions.add(
         *Permission.objects.filter(content_type__app_label="images", codename__in=CODENAMES)
     )
+    writers, _ = Group.objects.get_or_create(name="Writers")
+    writers.permissions.add(
+        *Permission.objects.filter(content_type__app_label="images", codename__in=WRITER_CODENAMES)
+    )
 
 
 def revoke(apps, schema_editor):
     Permission = apps.get_model("auth", "Permission")
-    for group in apps.get_model("auth", "Group").objects.filter(name="Editors"):
+    for group in apps.get_model("auth", "Group").objects.filter(name__in=["Editors", "Writers"]):
         group.permissions.remove(
             *Permission.objects.filter(content_type__app_label="images", codename__in=CODENAMES)
         )
@@ -30,7 +36,7 @@ def revoke(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("images", "0001_initial"),
-        ("articles", "0002_create_editor_and_moderator_groups"),
+        ("articles", "0006_workflow_roles"),
     ]
 
     operations = [migrations.RunPython(grant, revoke)]

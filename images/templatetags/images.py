@@ -14,8 +14,11 @@ def picture(
     """Render a library image as a responsive <picture>.
 
     {% picture image ratio="16:9" sizes="(min-width: 60rem) 40rem, 100vw" class="card__image" %}
+
+    ``alt=""`` marks the picture as decoration, where the text beside it says it all.
     """
     css_class = attributes.pop("class", "")
+    alt = attributes.pop("alt", None)
     if attributes:
         raise template.TemplateSyntaxError(
             f"{{% picture %}} got unexpected arguments: {', '.join(attributes)}"
@@ -29,6 +32,7 @@ def picture(
         loading=loading,
         fetchpriority=fetchpriority,
         css_class=css_class,
+        alt=alt,
     )
 
 

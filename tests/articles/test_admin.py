@@ -7,7 +7,14 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article, Section
-from tests.factories import make_article, make_author, make_draft, make_section, make_topic
+from tests.factories import (
+    make_article,
+    make_author,
+    make_draft,
+    make_image,
+    make_section,
+    make_topic,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -33,9 +40,8 @@ def _article_form(section, **overrides):
         "published_at_1": "",
         "comments_open": "on",
         "comment_moderation": "site",
-        "lead_image_alt": "",
+        "lead_image": "",
         "lead_image_caption": "",
-        "lead_image_credit": "",
         **_inline_management("bylines"),
         **_inline_management("related_links"),
         **_inline_management("corrections"),
@@ -119,16 +125,28 @@ def test_primary_topic_is_added_to_the_topics(editor_client):
     assert list(Article.objects.get().topics.all()) == [topic]
 
 
-def test_a_picture_without_alt_text_is_refused(editor_client):
-    from tests.factories import image_file
+def test_editor_picks_a_lead_image_from_the_library(editor_client, client):
+    image = make_image(size=(900, 600), alt_text="Harbour cranes at dusk", credit="Jo Lens")
+    found = editor_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "cranes",
+            "app_label": "articles",
+            "model_name": "article",
+            "field_name": "lead_image",
+        },
+    ).json()
+    assert [result["text"] for result in found["results"]] == ["Harbour cranes at dusk"]
 
-    response = editor_client.post(
-        reverse("admin:articles_article_add"),
-        _article_form(make_section(), lead_image=image_file()),
-    )
-    assert response.status_code == 200
-    assert "Describe the image for readers who cannot see it." in response.content.decode()
-    assert not Article.objects.exists()
+    data = _article_form(make_section(), status="published", lead_image=str(image.pk))
+    response = editor_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 302
+    article = Article.objects.get()
+    assert article.lead_image == image
+    client.logout()
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert 'alt="Harbour cranes at dusk"' in html
+    assert "Jo Lens" in html
 
 
 def test_changelist_lists_filters_and_searches(editor_client, django_assert_max_num_queries):

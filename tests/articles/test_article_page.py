@@ -100,8 +100,10 @@ def test_share_links_at_the_top_and_the_end(client, story):
 def test_lead_image_has_size_alt_caption_and_credit(client, story):
     html = client.get(story.get_absolute_url()).content.decode()
     figure = re.search(r'<figure class="story__lead">(.*?)</figure>', html, re.S).group(1)
-    assert f'alt="{story.lead_image_alt}"' in figure
-    assert 'width="64" height="36"' in figure
+    assert f'alt="{story.lead_image.alt_text}"' in figure
+    assert 'width="640" height="360"' in figure  # the widest 16:9 rendition: nothing shifts
+    assert '<source type="image/webp" srcset="' in figure
+    assert 'loading="eager"' in figure
     assert story.lead_image_caption in figure
     assert "Photo: Staff" in figure
 

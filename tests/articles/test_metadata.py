@@ -12,6 +12,7 @@ from tests.factories import (
     make_article,
     make_author,
     make_draft,
+    make_image,
     make_section,
     make_topic,
     make_user,
@@ -62,7 +63,8 @@ def story():
         authors=[second, first],  # byline order, not alphabetical
         topics=[war, trade],
         primary_topic=war,
-        image=True,
+        # Wider than 1200 px and not 16:9, so every shape below is a real crop.
+        lead_image=make_image(size=(1500, 1000), alt_text="Delegates at the table"),
         headline="Talks resume in Geneva",
         standfirst="Both sides agree to meet again.",
     )
@@ -75,7 +77,12 @@ def test_article_json_ld_describes_the_article(client, settings, story):
     assert data["@context"] == "https://schema.org"
     assert data["headline"] == "Talks resume in Geneva"
     assert data["description"] == "Both sides agree to meet again."
-    assert data["image"] == [BASE + story.lead_image.url]
+    image = story.lead_image
+    assert data["image"] == [
+        BASE + image.social_rendition().url,
+        BASE + image.renditions_for("16:9")[-1].url,
+        BASE + image.renditions_for(None)[-1].url,
+    ]
     assert datetime.fromisoformat(data["datePublished"]) == story.published_at
     assert datetime.fromisoformat(data["dateModified"]) == story.updated_at
     assert data["author"] == [
@@ -126,10 +133,10 @@ def test_article_open_graph_and_twitter_tags(client, settings, story):
     assert meta["og:title"] == [story.headline]
     assert meta["og:description"] == [story.standfirst]
     assert meta["og:url"] == [BASE + story.get_absolute_url()]
-    assert meta["og:image"] == [BASE + story.lead_image.url]
-    assert meta["og:image:width"] == [str(story.lead_image_width)]
-    assert meta["og:image:height"] == [str(story.lead_image_height)]
-    assert meta["og:image:alt"] == [story.lead_image_alt]
+    assert meta["og:image"] == [BASE + story.lead_image.social_rendition().url]
+    assert meta["og:image:width"] == ["1200"]
+    assert meta["og:image:height"] == ["630"]
+    assert meta["og:image:alt"] == ["Delegates at the table"]
     assert datetime.fromisoformat(meta["article:published_time"][0]) == story.published_at
     assert datetime.fromisoformat(meta["article:modified_time"][0]) == story.updated_at
     assert meta["article:section"] == ["World"]
@@ -178,7 +185,7 @@ def test_metadata_adds_no_queries_to_the_article_page(client, django_assert_max_
         primary_topic=topics[2],
         image=True,
     )
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):  # the article page's budget (test_query_counts.py)
         assert client.get(story.get_absolute_url()).status_code == 200
 
 

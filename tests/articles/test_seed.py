@@ -4,6 +4,8 @@ import re
 from io import StringIO
 
 import pytest
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -28,8 +30,9 @@ def _snapshot():
     }
 
 
-def test_seed_fills_a_news_site():
-    _seed()
+def test_seed_fills_a_news_site(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _seed()
     published = Article.objects.published()
     assert published.count() >= 20
     assert Section.objects.filter(articles__in=published).distinct().count() >= 4
@@ -38,9 +41,13 @@ def test_seed_fills_a_news_site():
     assert Article.objects.filter(status=Article.Status.DRAFT).count() >= 1
     assert Article.objects.filter(published_at__gt=timezone.now()).count() >= 1
     for article in Article.objects.all():
-        assert article.lead_image and article.lead_image_alt, article.slug
-        assert article.lead_image.storage.exists(article.lead_image.name)
-        assert (article.lead_image_width, article.lead_image_height) == (1600, 900)
+        image = article.lead_image
+        assert image and image.alt_text and image.credit, article.slug
+        assert image.file.storage.exists(image.file.name)
+        assert (image.width, image.height) == (1800, 1200)
+        # Made once, when the seed's transaction committed: several widths, WebP and JPEG.
+        assert len(image.renditions_for("16:9", "webp")) >= 4, article.slug
+        assert image.social_rendition().width == 1200, article.slug
         assert article.primary_topic in article.topics.all(), article.slug
         assert article.byline, article.slug
 
@@ -86,3 +93,29 @@ def test_seed_adds_comments_of_every_kind(client):
     html = client.get(story.get_absolute_url()).content.decode()
     assert f"{story.comment_count} Comments" in html
     assert "casino bonus" not in html
+
+
+def test_reference_story_lead_image_is_a_responsive_focal_point_crop(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _seed()
+    story = Article.objects.get(slug=REFERENCE)
+    image = story.lead_image
+    assert (image.focal_x, image.focal_y) == (0.55, 0.45)
+    html = client.get(story.get_absolute_url()).content.decode()
+    figure = re.search(r'<figure class="story__lead">(.*?)</figure>', html, re.S).group(1)
+
+    webp = re.search(r'<source type="image/webp" srcset="([^"]+)" sizes="([^"]+)">', figure)
+    img = re.search(r"<img ([^>]+)>", figure).group(1)
+    jpeg = re.search(r'srcset="([^"]+)"', img).group(1)
+    for srcset, extension in ((webp.group(1), "webp"), (jpeg, "jpg")):
+        candidates = [item.split() for item in srcset.split(", ")]
+        assert [width for _, width in candidates] == ["320w", "640w", "960w", "1280w", "1600w"]
+        for url, _ in candidates:
+            # A 16:9 crop of the 3:2 illustration, named for the focal point it was cut around.
+            assert re.search(rf"-16x9-w\d+-f550-450\.{extension}$", url), url
+            name = url.removeprefix(settings.MEDIA_URL)
+            assert default_storage.exists(name), url
+    assert 'width="1600" height="900"' in img
+    assert f'alt="{image.alt_text}"' in img

@@ -1,16 +1,5 @@
-import re
-from html import unescape
-
 import pytest
 from django.urls import reverse
-
-
-def errors(response):
-    """Return the form's error messages as the editor reads them."""
-    html = response.content.decode()
-    return [
-        unescape(m) for m in re.findall(r'<ul class="errorlist[^"]*"[^>]*><li>(.*?)</li>', html)
-    ]
 
 
 @pytest.fixture

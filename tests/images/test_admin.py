@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.images.factories import make_image
+from tests.factories import make_image
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,7 @@ from django.template import Context, Template
 
 from articles.sanitize import sanitize_body
 from images.body import responsive_body
-from tests.factories import make_article
-from tests.images.factories import make_image
+from tests.factories import make_article, make_image
 
 FIGURE = (
     '<figure><img src="/media/images/2026/01/flood.jpg" alt="Flooded street" width="1600" '

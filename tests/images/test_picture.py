@@ -6,7 +6,7 @@ import pytest
 from django.template import Context, Template, TemplateSyntaxError
 
 from images.models import Image
-from tests.images.factories import make_image
+from tests.factories import make_image
 
 pytestmark = pytest.mark.django_db
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.urls import reverse
 from PIL import Image as PillowImage
 from PIL import ImageDraw
@@ -12,7 +13,7 @@ from PIL import ImageDraw
 from images import renditions as plans
 from images.models import Image
 from images.tasks import make_renditions
-from tests.images.factories import make_image, upload
+from tests.factories import make_image, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -163,3 +164,14 @@ def test_deleting_an_image_deletes_its_files_after_commit(django_capture_on_comm
         image.delete()
     assert not any(default_storage.exists(name) for name in names)
     assert not list(Path(default_storage.location).rglob("*.jpg"))
+
+
+def test_make_renditions_command_fills_in_what_is_missing():
+    image = make_image(size=(700, 400), renditions=False)
+    out = io.StringIO()
+    call_command("make_renditions", stdout=out)
+    made = image.renditions.count()
+    assert made > 0
+    assert out.getvalue().strip() == f"Made {made} renditions for 1 image."
+    call_command("make_renditions", str(image.pk), stdout=out)
+    assert image.renditions.count() == made

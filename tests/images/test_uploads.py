@@ -10,8 +10,8 @@ from PIL import Image as PillowImage
 from PIL import ImageCms
 
 from images.models import Image
-from tests.images.conftest import errors
-from tests.images.factories import image_bytes, upload
+from tests.admin_forms import form_errors as errors
+from tests.factories import image_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

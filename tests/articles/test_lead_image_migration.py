@@ -1,0 +1,60 @@
+"""Migration 0008 moves uploaded lead images into the image library, losing nothing."""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+
+from tests.factories import image_bytes
+
+BEFORE = [("articles", "0007_search_unaccent"), ("images", "0002_grant_editor_permissions")]
+AFTER = [("articles", "0008_lead_image_from_library")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_uploaded_lead_images_become_library_images():
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    old = executor.loader.project_state(BEFORE).apps
+    section = old.get_model("articles", "Section").objects.create(name="World", slug="world")
+    Article = old.get_model("articles", "Article")
+    article = Article(
+        headline="Ports reopen",
+        slug="ports-reopen",
+        standfirst="Ships move again.",
+        section=section,
+        lead_image_alt="Cranes over the harbour",
+        lead_image_caption="The port at dawn.",
+        lead_image_credit="Photo: Staff",
+    )
+    article.lead_image.save("harbour.jpg", ContentFile(image_bytes(size=(800, 450))), save=False)
+    article.save()
+    Article.objects.create(
+        headline="No picture", slug="no-picture", standfirst="Text only.", section=section
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(AFTER)
+    new = executor.loader.project_state(AFTER).apps
+    moved = new.get_model("articles", "Article").objects.get(slug="ports-reopen")
+    image = new.get_model("images", "Image").objects.get()
+    assert moved.lead_image_id == image.pk
+    assert image.file.name == article.lead_image.name
+    assert (image.alt_text, image.credit) == ("Cranes over the harbour", "Photo: Staff")
+    assert (image.width, image.height) == (800, 450)
+    assert moved.lead_image_caption == "The port at dawn."
+    assert new.get_model("articles", "Article").objects.get(slug="no-picture").lead_image is None
+
+    # And back again.
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(BEFORE)
+    back = executor.loader.project_state(BEFORE).apps.get_model("articles", "Article")
+    restored = back.objects.get(slug="ports-reopen")
+    assert restored.lead_image.name == article.lead_image.name
+    assert restored.lead_image_alt == "Cranes over the harbour"
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
