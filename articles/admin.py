@@ -9,6 +9,8 @@ from django.utils.formats import date_format
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
+from images.markup import picture_html
+
 from . import revisions, services, workflow
 from .admin_preview import PreviewAdminMixin
 from .admin_revisions import RevisionsAdminMixin
@@ -223,11 +225,17 @@ class ArticleAdmin(RevisionsAdminMixin, PreviewAdminMixin, admin.ModelAdmin):
         (
             "Lead image",
             {
-                "fields": ["lead_image", "lead_image_caption"],
+                "fields": ["lead_image", "lead_image_preview", "lead_image_caption"],
                 "description": "Pick a picture from the image library, or upload one with “+”.",
             },
         ),
-        ("Publishing", {"fields": ["status", "published_at"]}),
+        (
+            "Publishing",
+            {
+                "fields": ["standing", "status", "published_at"],
+                "description": "To schedule, choose “Published” and a time still to come.",
+            },
+        ),
         ("Comments", {"fields": ["comments_open", "comment_moderation"]}),
     ]
     withdrawal_fieldset = (
@@ -283,7 +291,7 @@ class ArticleAdmin(RevisionsAdminMixin, PreviewAdminMixin, admin.ModelAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = []
+        readonly = ["standing", "lead_image_preview"]
         if not self.has_publish_permission(request):
             readonly.append("published_at")
         if not request.user.has_perm(workflow.WITHDRAW):
@@ -327,6 +335,31 @@ class ArticleAdmin(RevisionsAdminMixin, PreviewAdminMixin, admin.ModelAdmin):
             when = date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
             return f"Scheduled for {when}"
         return article.get_status_display()
+
+    @admin.display(description="where it stands")
+    def standing(self, article):
+        """Say, in a line, what readers get from the article as saved."""
+        if not article.pk:
+            return "Not saved yet."
+        local = timezone.localtime
+        if article.is_withdrawn():
+            when = date_format(local(article.withdrawn_at), "DATETIME_FORMAT")
+            return f"Withdrawn on {when}: its address answers “410 Gone”."
+        if article.is_scheduled():
+            when = date_format(local(article.published_at), "DATETIME_FORMAT")
+            return f"Scheduled for {when}: readers see it from then, with nothing more to do."
+        if article.is_published():
+            when = date_format(local(article.published_at), "DATETIME_FORMAT")
+            return f"Live since {when}."
+        return f"{article.get_status_display()}: readers cannot see it."
+
+    @admin.display(description="as readers see it")
+    def lead_image_preview(self, article):
+        if not article.lead_image:
+            return "No lead image."
+        return picture_html(
+            article.lead_image, ratio="16:9", sizes="20rem", css_class="lead-image-preview"
+        )
 
     @admin.display(description="byline")
     def byline_names(self, article):
