@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django_prose_editor.fields import ProseEditorField
@@ -24,7 +24,9 @@ BODY_EDITOR_EXTENSIONS = {
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
     # Pictures from the image library (images/); sanitize.py accepts only our own media.
-    "Figure": True,
+    # "Browse..." opens the library's picker; the lazy address follows wherever the admin is
+    # mounted, and the widget's DjangoJSONEncoder writes it out as a plain string.
+    "Figure": {"pickerUrl": reverse_lazy("admin:images_image_pick")},
     "Image": True,
     "Caption": True,
 }

@@ -1,11 +1,44 @@
+import re
+from dataclasses import dataclass
+
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.html import format_html, format_html_join
 
 from .forms import ImageForm
 from .models import Image
 
 THUMBNAIL_WIDTH = 96
+PICKER_PAGE_SIZE = 24
+# The body column is 42rem: 1280 px covers it on a two-times screen. The page serves the
+# other sizes in its place (body.py); this one is what the editor previews.
+BODY_IMAGE_WIDTH = 1280
+
+
+def body_image_url(image):
+    """Return the address to put in an article body: an original-ratio JPEG about
+    BODY_IMAGE_WIDTH wide, or the original file while the renditions are being made.
+
+    Reads ``renditions.all()``, so a prefetch (``with_renditions()``) serves it.
+    """
+    fitting = [r for r in image.renditions_for() if r.width <= BODY_IMAGE_WIDTH]
+    return fitting[-1].url if fitting else image.file.url
+
+
+def thumbnail_source(image):
+    """Return the smallest original-ratio JPEG, or the image itself if there are none yet."""
+    return next(iter(image.renditions_for()), None) or image
+
+
+@dataclass(frozen=True)
+class PickerChoice:
+    image: Image
+    url: str
+    thumbnail: object  # a Rendition, or the Image itself
 
 
 @admin.register(Image)
@@ -57,6 +90,55 @@ class ImageAdmin(admin.ModelAdmin):
             )
         return fieldsets
 
+    def get_urls(self):
+        # Before the defaults, whose "<path:object_id>/" would take "pick/" for an id.
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "pick/",
+                self.admin_site.admin_view(self.pick_view),
+                name="{}_{}_pick".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def pick_view(self, request):
+        """Show the library, newest first, for the body editor's figure dialog to pick from.
+
+        The prose editor opens this page in a popup with ``?CKEditorFuncNum=N``; picker.js
+        hands the chosen address and alt text back through the editor's CKEditor shim.
+        """
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        query = request.GET.get("q", "").strip()
+        images, may_have_duplicates = self.get_search_results(
+            request, self.get_queryset(request), query
+        )
+        if may_have_duplicates:
+            images = images.distinct()
+        page = Paginator(images, PICKER_PAGE_SIZE).get_page(request.GET.get("page"))
+        choices = [
+            PickerChoice(
+                image=image,
+                url=body_image_url(image),
+                thumbnail=thumbnail_source(image),
+            )
+            for image in page
+        ]
+        func_num = request.GET.get("CKEditorFuncNum", "")
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Choose a picture",
+            "opts": self.opts,
+            "is_popup": True,
+            "query": query,
+            "page": page,
+            "choices": choices,
+            # The editor counts its callbacks down from -1; anything else is not from it.
+            "func_num": func_num if re.fullmatch(r"-?[0-9]{1,9}", func_num) else "",
+        }
+        return TemplateResponse(request, "images/admin/image_picker.html", context)
+
     def get_queryset(self, request):
         # The thumbnails come from the renditions: one query for the whole page.
         return super().get_queryset(request).with_renditions()
@@ -68,8 +150,7 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="image")
     def thumbnail(self, image):
-        smallest = next(iter(image.renditions_for()), None)
-        shown = smallest or image
+        shown = thumbnail_source(image)
         return format_html(
             '<img src="{}" width="{}" height="{}" alt="" loading="lazy" class="image-thumbnail">',
             shown.file.url,
@@ -79,9 +160,9 @@ class ImageAdmin(admin.ModelAdmin):
 
     @admin.display(description="address for article bodies")
     def body_address(self, image):
-        # What an editor pastes into the body editor's figure dialog; the page then serves
-        # the renditions in its place.
-        return format_html("<code>{}</code>", image.file.url)
+        # What the picker hands to the body editor's figure dialog, for pasting there by hand;
+        # the page then serves the renditions in its place.
+        return format_html("<code>{}</code>", body_image_url(image))
 
     @admin.display(description="size")
     def dimensions(self, image):

@@ -1,7 +1,9 @@
 import os
 import shutil
+from urllib.parse import urlencode
 
 import pytest
+from django.urls import reverse
 
 CHROMIUM = os.environ.get("NEWSROOM_CHROMIUM", "/usr/bin/chromium")
 
@@ -60,3 +62,31 @@ def page(browser, live_server):
     page.route("**/*", guard)
     yield page
     context.close()
+
+
+@pytest.fixture
+def guard_popups(page, live_server):
+    """Extend ``page``'s guard to the popups it opens, which page.route() does not reach."""
+
+    def guard(route):
+        if route.request.url.startswith(live_server.url):
+            route.continue_()
+        else:
+            page.foreign_requests.append(route.request.url)
+            route.abort()
+
+    page.context.route("**/*", guard)
+
+
+@pytest.fixture
+def log_in(page):
+    """Return a function that logs a user (made by make_user) in through the admin's form."""
+
+    def log_in(user, next_url):
+        page.goto(f"{reverse('admin:login')}?{urlencode({'next': next_url})}")
+        page.get_by_label("Username").fill(user.get_username())
+        page.get_by_label("Password").fill("a-long-test-passphrase")
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(lambda url: url.endswith(next_url))
+
+    return log_in
