@@ -115,14 +115,14 @@ class LatestArticlesFeed(Feed):
             return []
         # A JPEG every feed reader can show, at most 1280 px wide; the original until it is made.
         sizes = [r for r in image.renditions_for(None) if r.width <= FEED_IMAGE_WIDTH]
-        file = sizes[-1].file if sizes else image.file
+        picked = sizes[-1] if sizes else image.file
         try:
-            size = file.size
+            size = picked.size
         except (OSError, ValueError):
             # The file is gone from storage: an enclosure would point readers at a 404.
             return []
-        mime_type = mimetypes.guess_type(file.name)[0] or "image/jpeg"
-        url = self._request.build_absolute_uri(file.url)
+        mime_type = mimetypes.guess_type(picked.name)[0] or "image/jpeg"
+        url = self._request.build_absolute_uri(picked.url)
         return [feedgenerator.Enclosure(url, str(size), mime_type)]
 
     def item_extra_kwargs(self, article):

@@ -140,17 +140,14 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
     def for_listing(self):
-        """Load what an article card shows, in two queries however many cards."""
-        return (
-            self.select_related("section", "primary_topic", "lead_image")
-            .prefetch_related("lead_image__renditions")
-            .order_by("-published_at", "-pk")
+        """Load what an article card shows, in one query however many cards."""
+        return self.select_related("section", "primary_topic", "lead_image").order_by(
+            "-published_at", "-pk"
         )
 
     def for_feed(self):
         """Load what a feed entry shows: the card's fields, the byline and the topics."""
         return self.select_related("section", "primary_topic", "lead_image").prefetch_related(
-            "lead_image__renditions",
             models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
             "topics",
         )

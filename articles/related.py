@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from django.db.models import Case, Count, FloatField, Q, Sum, Value, When, prefetch_related_objects
+from django.db.models import Case, Count, FloatField, Q, Sum, Value, When
 
 from .models import Article, RelatedLink, TaggedArticle
 
@@ -52,7 +52,7 @@ def _link_card(link):
 
 
 def related_cards(article):
-    """Return up to four cards for the article in at most five queries.
+    """Return up to four cards for the article in at most four queries.
 
     Editor-picked links come first, in their order, skipping any article readers cannot see.
     The rest are ranked by the topics they share with this one, a rare topic counting more
@@ -68,7 +68,7 @@ def related_cards(article):
     cards = [_link_card(link) if link.url else _article_card(link.target) for link in links]
     missing = CARDS - len(cards)
     if missing <= 0:
-        return _with_renditions(cards)
+        return cards
 
     exclude = {article.pk} | {link.target_id for link in links if link.target_id}
     weights = _topic_weights([topic.pk for topic in article.topics.all()])
@@ -85,13 +85,7 @@ def related_cards(article):
         key=lambda c: (round(c.score, 3), _similarity(words, _words(c)), c.published_at),
         reverse=True,
     )
-    return _with_renditions(cards + [_article_card(c) for c in shortlist[:missing]])
-
-
-def _with_renditions(cards):
-    """Load every card's picture sizes in one query."""
-    prefetch_related_objects([card.image for card in cards if card.image], "renditions")
-    return cards
+    return cards + [_article_card(candidate) for candidate in shortlist[:missing]]
 
 
 def _topic_weights(topic_ids):

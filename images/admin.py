@@ -1,5 +1,6 @@
 import re
 from dataclasses import dataclass
+from types import SimpleNamespace
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -22,16 +23,15 @@ BODY_IMAGE_WIDTH = 1280
 def body_image_url(image):
     """Return the address to put in an article body: an original-ratio JPEG about
     BODY_IMAGE_WIDTH wide, or the original file while the renditions are being made.
-
-    Reads ``renditions.all()``, so a prefetch (``with_renditions()``) serves it.
     """
     fitting = [r for r in image.renditions_for() if r.width <= BODY_IMAGE_WIDTH]
     return fitting[-1].url if fitting else image.file.url
 
 
 def thumbnail_source(image):
-    """Return the smallest original-ratio JPEG, or the image itself if there are none yet."""
-    return next(iter(image.renditions_for()), None) or image
+    """Return the smallest original-ratio JPEG, or the original while there are none yet."""
+    smallest = next(iter(image.renditions_for()), None)
+    return smallest or SimpleNamespace(url=image.file.url, width=image.width, height=image.height)
 
 
 @dataclass(frozen=True)
@@ -139,10 +139,6 @@ class ImageAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "images/admin/image_picker.html", context)
 
-    def get_queryset(self, request):
-        # The thumbnails come from the renditions: one query for the whole page.
-        return super().get_queryset(request).with_renditions()
-
     def save_model(self, request, obj, form, change):
         if not change:
             obj.uploaded_by = request.user
@@ -153,7 +149,7 @@ class ImageAdmin(admin.ModelAdmin):
         shown = thumbnail_source(image)
         return format_html(
             '<img src="{}" width="{}" height="{}" alt="" loading="lazy" class="image-thumbnail">',
-            shown.file.url,
+            shown.url,
             THUMBNAIL_WIDTH,
             max(1, round(shown.height * THUMBNAIL_WIDTH / shown.width)),
         )

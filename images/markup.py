@@ -24,11 +24,11 @@ def picture_html(
 ):
     """Return a <picture> with WebP and JPEG sources for the image, as safe HTML.
 
-    ``renditions`` defaults to ``image.renditions.all()``, which a prefetch serves. Without
+    ``renditions`` defaults to the image's ``rendition_index``, which costs no query. Without
     renditions (not made yet) the original file is shown, so a page never lacks its picture.
     """
     if renditions is None:
-        renditions = image.renditions.all()
+        renditions = image.stored_renditions()
     jpegs = plans.select(renditions, ratio, "jpeg")
     webps = plans.select(renditions, ratio, "webp")
     if not jpegs and ratio is not None:

@@ -1,4 +1,7 @@
+from dataclasses import dataclass
+
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.text import Truncator
@@ -54,6 +57,9 @@ class Image(models.Model):
         editable=False,
     )
     created_at = models.DateTimeField("uploaded at", auto_now_add=True, db_index=True)
+    # The renditions made so far, copied from the Rendition rows after each change: pages
+    # read them from here, so a list of fifty pictures needs no query beyond the images'.
+    rendition_index = models.JSONField(default=list, editable=False)
 
     objects = ImageQuerySet.as_manager()
 
@@ -85,19 +91,53 @@ class Image(models.Model):
     def _source(self):
         return (self.file.name, self.focal_x, self.focal_y)
 
-    def renditions_for(self, ratio=None, image_format="jpeg"):
-        """Return the renditions of one ratio and format, narrowest first.
+    def stored_renditions(self):
+        """Return the renditions made so far, from the index: no query."""
+        return [StoredRendition(**entry) for entry in self.rendition_index]
 
-        Reads ``renditions.all()``, so a prefetch (``with_renditions()``) serves it.
-        """
-        return plans.select(self.renditions.all(), ratio, image_format)
+    def refresh_rendition_index(self):
+        """Copy the Rendition rows into ``rendition_index``; call after making or dropping some."""
+        self.rendition_index = [
+            {
+                "spec": rendition.spec,
+                "format": rendition.format,
+                "width": rendition.width,
+                "height": rendition.height,
+                "name": rendition.file.name,
+            }
+            for rendition in self.renditions.order_by("spec", "format")
+        ]
+        Image.objects.filter(pk=self.pk).update(rendition_index=self.rendition_index)
+
+    def renditions_for(self, ratio=None, image_format="jpeg"):
+        """Return the renditions of one ratio and format, narrowest first."""
+        return plans.select(self.stored_renditions(), ratio, image_format)
 
     def social_rendition(self):
         """Return the 1200×630 JPEG for Open Graph and Twitter cards, or None if not made yet."""
-        for rendition in self.renditions.all():
+        for rendition in self.stored_renditions():
             if rendition.spec == plans.SOCIAL_SPEC and rendition.format == "jpeg":
                 return rendition
         return None
+
+
+@dataclass(frozen=True)
+class StoredRendition:
+    """One entry of an image's ``rendition_index``: what a page needs to show it."""
+
+    spec: str
+    format: str
+    width: int
+    height: int
+    name: str
+
+    @property
+    def url(self):
+        return default_storage.url(self.name)
+
+    @property
+    def size(self):
+        return default_storage.size(self.name)
 
 
 def rendition_path(rendition, filename):

@@ -114,6 +114,8 @@ def make_missing(image):
         if (item.spec, image_format) not in existing
     ]
     if not wanted:
+        if len(image.rendition_index) != len(existing):
+            image.refresh_rendition_index()  # e.g. after a migration brought the rows in
         return 0
     stem = Path(image.file.name).stem
     made = 0
@@ -128,6 +130,7 @@ def make_missing(image):
             content = _encode(resized[item.spec], image_format, source.info.get("icc_profile"))
             name = f"{stem}-{item.spec}{_focal_tag(image, item)}.{ENCODINGS[image_format][1]}"
             made += _store(image, item, image_format, content, name)
+    image.refresh_rendition_index()
     return made
 
 

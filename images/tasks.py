@@ -33,6 +33,8 @@ def refresh_renditions(image, *, before):
         elif old_focal != [image.focal_x, image.focal_y]:
             # Only the crops depend on the focal point; "w…" keep the whole picture.
             image.renditions.exclude(spec__regex=r"^w\d+$").delete()
+        # Pages stop pointing at what was dropped; the task adds the new ones.
+        image.refresh_rendition_index()
     getattr(image, "_prefetched_objects_cache", {}).pop("renditions", None)
     # After commit, so a worker never looks for an image the database does not show yet.
     transaction.on_commit(partial(make_renditions.enqueue, image.pk))

@@ -72,6 +72,7 @@ def make_image(*, size=(1600, 900), colour="navy", fmt="JPEG", renditions=True, 
     if renditions:
         # The save queued the task for after commit, which a test transaction never reaches.
         make_renditions.call(image.pk)
+        image.refresh_from_db()
     return image
 
 

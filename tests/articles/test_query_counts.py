@@ -15,9 +15,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# The most each page may run. Pictures cost one query per list of cards (their renditions);
-# the article page's is the lead image's, the related cards' and the corrections'.
-BUDGETS = {"front": 5, "section": 5, "topic": 5, "author": 5, "article": 11, "corrections": 3}
+# The most each page may run; pictures cost nothing extra (images carry their renditions).
+BUDGETS = {"front": 3, "section": 4, "topic": 4, "author": 4, "article": 10, "corrections": 3}
 
 
 def _build(scale):

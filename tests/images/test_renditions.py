@@ -27,8 +27,10 @@ def _specs(image, image_format):
 
 
 def _opened(rendition):
-    with rendition.file.open("rb"):
-        return PillowImage.open(io.BytesIO(rendition.file.read()))
+    """Open a Rendition row, or an entry of an image's rendition index, with Pillow."""
+    name = rendition.file.name if hasattr(rendition, "file") else rendition.name
+    with default_storage.open(name, "rb") as stored:
+        return PillowImage.open(io.BytesIO(stored.read()))
 
 
 def test_an_admin_upload_makes_webp_and_jpeg_renditions_of_the_right_sizes(upload_image):
