@@ -2,14 +2,13 @@
 
     .venv/bin/python bench/moderation_queue.py --comments 1000000
 
-It builds a throwaway SQLite database (or uses DATABASE_URL), fills it with comments spread
-over 200 articles (2% pending, 1% reported, the rest decided), and prints how long each queue
-page takes to render and how many queries it runs.
+It builds a throwaway SQLite database (or uses DATABASE_URL), fills it with ``manage.py
+fill_database`` (threads spread over 200 articles: 5% pending, about 1% reported, the rest
+decided), and prints how long each queue page takes to render and how many queries it runs.
 """
 
 import argparse
 import os
-import random
 import sys
 import tempfile
 import time
@@ -21,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--comments", type=int, default=200_000)
+    parser.add_argument("--articles", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
@@ -36,35 +36,21 @@ def main():
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from comments.models import Comment
-    from tests.factories import make_article, make_section, make_user
+    from tests.factories import make_user
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)
-    section = make_section()
-    articles = [make_article(section=section) for _ in range(200)]
-    rng = random.Random(1)
-    statuses = ["approved"] * 80 + ["rejected"] * 10 + ["spam"] * 8 + ["pending"] * 2
     started = time.perf_counter()
-    batch = []
-    for n in range(args.comments):
-        email = f"reader{rng.randrange(20_000)}@example.org"
-        batch.append(
-            Comment(
-                article=rng.choice(articles),
-                name=f"Reader {n}",
-                email=email,
-                email_normalised=email,
-                body=f"Comment {n} with some words about the story.",
-                body_fingerprint=f"{n:064x}",
-                status=rng.choice(statuses),
-                is_reported=rng.random() < 0.01,
-            )
-        )
-        if len(batch) == 10_000:
-            Comment.objects.bulk_create(batch)
-            batch.clear()
-    Comment.objects.bulk_create(batch)
+    # --force: DATABASE_URL may name a database that already holds other test content.
+    call_command(
+        "fill_database",
+        articles=args.articles,
+        comments=args.comments,
+        seed=1,
+        images=0,
+        force=True,
+        verbosity=0,
+    )
     print(f"created {args.comments:,} comments in {time.perf_counter() - started:.1f} s")
 
     client = Client()
