@@ -8,11 +8,25 @@ from django.db.migrations.executor import MigrationExecutor
 from tests.factories import image_bytes
 
 BEFORE = [("articles", "0007_search_unaccent"), ("images", "0002_grant_editor_permissions")]
-AFTER = [("articles", "0008_lead_image_from_library")]
+AFTER = [("articles", "0009_lead_image_drop_upload")]
+
+
+def _migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
+
+
+@pytest.fixture
+def back_to_latest():
+    yield
+    # Whatever the test did, later tests get the database as the migrations leave it.
+    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)
-def test_uploaded_lead_images_become_library_images():
+def test_uploaded_lead_images_become_library_images(back_to_latest):
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE).apps
@@ -33,10 +47,7 @@ def test_uploaded_lead_images_become_library_images():
         headline="No picture", slug="no-picture", standfirst="Text only.", section=section
     )
 
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(AFTER)
-    new = executor.loader.project_state(AFTER).apps
+    new = _migrate(AFTER)
     moved = new.get_model("articles", "Article").objects.get(slug="ports-reopen")
     image = new.get_model("images", "Image").objects.get()
     assert moved.lead_image_id == image.pk
@@ -47,14 +58,7 @@ def test_uploaded_lead_images_become_library_images():
     assert new.get_model("articles", "Article").objects.get(slug="no-picture").lead_image is None
 
     # And back again.
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(BEFORE)
-    back = executor.loader.project_state(BEFORE).apps.get_model("articles", "Article")
+    back = _migrate(BEFORE).get_model("articles", "Article")
     restored = back.objects.get(slug="ports-reopen")
     assert restored.lead_image.name == article.lead_image.name
     assert restored.lead_image_alt == "Cranes over the harbour"
-
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(executor.loader.graph.leaf_nodes())

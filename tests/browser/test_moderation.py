@@ -24,11 +24,17 @@ def test_a_moderator_clears_the_pending_queue_with_the_keyboard(page, live_serve
     page.wait_for_selector(f"#card-{first.pk}")
 
     status = page.get_by_role("status").filter(has_text="")
+    # Each key waits for the desk to have moved on: a key pressed between two cards is lost,
+    # as it would be for a moderator.
+    page.wait_for_selector(f"#card-{first.pk}.desk-card--current")
     page.keyboard.press("a")
     page.wait_for_selector(f"#card-{first.pk}", state="detached")
+    page.wait_for_selector(f"#card-{second.pk}.desk-card--current")
     page.keyboard.press("2")  # the second reason on the list
+    page.get_by_role("status").filter(has_text="Reason:").first.wait_for()
     page.keyboard.press("r")
     page.wait_for_selector(f"#card-{second.pk}", state="detached")
+    page.wait_for_selector(f"#card-{third.pk}.desk-card--current")
     page.keyboard.press("s")
     page.wait_for_selector(f"#card-{third.pk}", state="detached")
     assert "Nothing left on this page" in page.content()
