@@ -7,7 +7,9 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Publishing"
 
     def ready(self):
-        from . import search
+        from . import invalidation, search
+
+        invalidation.connect()
         from .models import Article, TaggedArticle, Topic
 
         post_save.connect(search.on_article_saved, sender=Article, dispatch_uid="search_article")

@@ -134,10 +134,25 @@ class TaggedArticle(ItemBase):
         return f"{self.content_object} — {self.tag}"
 
 
+def reader_fetch_mode():
+    """Return what a related object or deferred field that a page did not load costs.
+
+    Production fetches it for every instance of the page's list at once (FETCH_PEERS); the
+    tests refuse (FETCH_RAISE), so a page that forgot a select_related fails its test.
+    """
+    return {
+        "peers": models.FETCH_PEERS,
+        "raise": models.FETCH_RAISE,
+        "one": models.FETCH_ONE,
+    }[settings.NEWSROOM_FETCH_MODE]
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Return the articles readers may see: published, and due."""
-        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(
+            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
+        ).fetch_mode(reader_fetch_mode())
 
     def for_listing(self):
         """Load what an article card shows, in one query however many cards."""
@@ -154,10 +169,16 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_page(self):
         """Load what the article page shows, in a fixed number of queries."""
-        return self.for_feed().prefetch_related(
-            models.Prefetch(
-                "corrections", queryset=Correction.objects.public(), to_attr="public_corrections"
-            ),
+        return (
+            self.for_feed()
+            .fetch_mode(reader_fetch_mode())
+            .prefetch_related(
+                models.Prefetch(
+                    "corrections",
+                    queryset=Correction.objects.public(),
+                    to_attr="public_corrections",
+                ),
+            )
         )
 
 

@@ -21,7 +21,8 @@ class RelatedCard:
     excerpt: str
     topic: str = ""
     section: str = ""
-    image: object = None  # a library Image, its renditions loaded
+    image: object = None  # a library Image
+    article_id: int | None = None  # None for an outside link
     is_external: bool = False
 
     @property
@@ -38,6 +39,7 @@ def _article_card(article):
         topic=article.primary_topic.name if article.primary_topic else "",
         section=article.section.name,
         image=article.lead_image,
+        article_id=article.pk,
     )
 
 

@@ -1,27 +1,35 @@
 from django.urls import path
 
 from . import feeds, views
+from .page_cache import cache_tagged
 
 app_name = "articles"
+
 
 # The section routes come last and take whatever top-level slug is left: Section slugs are
 # validated against the site's own paths (validators.py), and the project's urls.py mounts
 # this module after every fixed path. The site feed comes before them, so that "feed/" is never
 # read as a section.
+def _feed(feed):
+    return cache_tagged(feed, "feeds")
+
+
 urlpatterns = [
     path("", views.front_page, name="front"),
-    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
-    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed_atom"),
+    path("feed/", _feed(feeds.LatestArticlesFeed()), name="feed"),
+    path("feed/atom/", _feed(feeds.LatestArticlesAtomFeed()), name="feed_atom"),
     path("tag/<str:slug>/", views.topic_page, name="topic"),
-    path("tag/<str:slug>/feed/", feeds.TopicArticlesFeed(), name="topic_feed"),
-    path("tag/<str:slug>/feed/atom/", feeds.TopicArticlesAtomFeed(), name="topic_feed_atom"),
+    path("tag/<str:slug>/feed/", _feed(feeds.TopicArticlesFeed()), name="topic_feed"),
+    path("tag/<str:slug>/feed/atom/", _feed(feeds.TopicArticlesAtomFeed()), name="topic_feed_atom"),
     path("author/<slug:slug>/", views.author_page, name="author"),
     path("search/", views.search, name="search"),
     path("corrections/", views.corrections, name="corrections"),
     path("preview/<str:token>/", views.shared_preview, name="preview"),
     path("<slug:slug>/", views.section_page, name="section"),
-    path("<slug:slug>/feed/", feeds.SectionArticlesFeed(), name="section_feed"),
-    path("<slug:slug>/feed/atom/", feeds.SectionArticlesAtomFeed(), name="section_feed_atom"),
+    path("<slug:slug>/feed/", _feed(feeds.SectionArticlesFeed()), name="section_feed"),
+    path(
+        "<slug:slug>/feed/atom/", _feed(feeds.SectionArticlesAtomFeed()), name="section_feed_atom"
+    ),
     path(
         "<slug:section>/<int:year>/<int:month>/<int:day>/<slug:slug>/",
         views.article_detail,

@@ -7,12 +7,14 @@ from django.db.models import F, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from comments.thread import comments_context
 
 from . import preview as preview_links
 from .models import Article, ArticleRedirect, Author, Correction, Section, Topic
+from .page_cache import cache_for_readers, tag
 from .paging import page_or_404
 from .related import related_cards
 from .search import MAX_QUERY_LENGTH, search_articles, snippet_html
@@ -25,6 +27,7 @@ def _page(request, queryset):
 
 
 @require_safe
+@cache_for_readers
 def front_page(request):
     published = Article.objects.published()
     lead = published.for_listing().first()
@@ -47,40 +50,48 @@ def front_page(request):
     sections = [
         (section, by_section[section.pk]) for section in nav_sections if section.pk in by_section
     ]
-    return render(
+    response = render(
         request,
         "articles/front_page.html",
         # The navigation reuses the sections this page has loaded anyway.
         {"lead": lead, "sections": sections, "nav_sections": nav_sections},
     )
+    return tag(response, "front")
 
 
 @require_safe
+@cache_for_readers
 def section_page(request, slug):
     section = get_object_or_404(Section, slug=slug)
     page = _page(request, Article.objects.published().filter(section=section).for_listing())
-    return render(
+    response = render(
         request,
         "articles/section_detail.html",
         {"section": section, "page": page, "current_section": section.slug},
     )
+    return tag(response, f"section-{section.pk}")
 
 
 @require_safe
+@cache_for_readers
 def topic_page(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     page = _page(request, Article.objects.published().filter(topics=topic).for_listing())
-    return render(request, "articles/topic_detail.html", {"topic": topic, "page": page})
+    response = render(request, "articles/topic_detail.html", {"topic": topic, "page": page})
+    return tag(response, f"topic-{topic.pk}")
 
 
 @require_safe
+@cache_for_readers
 def author_page(request, slug):
     author = get_object_or_404(Author, slug=slug)
     page = _page(request, Article.objects.published().filter(authors=author).for_listing())
-    return render(request, "articles/author_detail.html", {"author": author, "page": page})
+    response = render(request, "articles/author_detail.html", {"author": author, "page": page})
+    return tag(response, f"author-{author.pk}")
 
 
 @require_safe
+@cache_for_readers
 def article_detail(request, section, year, month, day, slug):
     # Editors may open drafts and scheduled articles at their future address; readers only
     # ever see what published() lets through.
@@ -93,7 +104,7 @@ def article_detail(request, section, year, month, day, slug):
         return _moved_or_gone(request, slug)
     if request.path != article.get_absolute_url():
         # An old section or date in the address: send readers to where the story lives now.
-        return redirect(article, permanent=article.is_published())
+        return tag(redirect(article, permanent=article.is_published()), f"article-{article.pk}")
     return render_article(request, article)
 
 
@@ -101,10 +112,11 @@ def _moved_or_gone(request, slug):
     """Answer for an article address that shows no article: moved, withdrawn, or never there."""
     moved = ArticleRedirect.objects.filter(old_path=request.path).select_related("article").first()
     if moved and moved.article.is_published():
-        return redirect(moved.article, permanent=True)
+        return tag(redirect(moved.article, permanent=True), f"article-{moved.article_id}")
     withdrawn = Article.objects.filter(slug=slug, status=Article.Status.WITHDRAWN).first()
     if withdrawn is not None:
-        return render(request, "articles/withdrawn.html", {"article": withdrawn}, status=410)
+        response = render(request, "articles/withdrawn.html", {"article": withdrawn}, status=410)
+        return tag(response, f"article-{withdrawn.pk}")
     raise Http404("No article at this address.")
 
 
@@ -112,18 +124,22 @@ def render_article(
     request, article, *, comment_form=None, status=200, preview=False, preview_until=None
 ):
     """Render the article page; the comments view calls it too, to show a form's errors."""
+    related = related_cards(article)
     context = {
         "article": article,
         "preview": preview,
         "preview_until": preview_until,
-        "related": related_cards(article),
+        "related": related,
         "current_section": article.section.slug,
         **comments_context(request, article, form=comment_form),
     }
     response = render(request, "articles/article_detail.html", context, status=status)
     if preview or not article.is_published():
         response["Cache-Control"] = "private, no-store"
-    return response
+    response["Last-Modified"] = http_date(article.modified_at.timestamp())
+    # The related cards show other stories' headlines and pictures: their changes count too.
+    shown = [f"article-{card.article_id}" for card in related if card.article_id]
+    return tag(response, f"article-{article.pk}", *shown)
 
 
 @require_safe
@@ -152,6 +168,7 @@ def shared_preview(request, token):
 
 
 @require_safe
+@cache_for_readers
 def corrections(request):
     """The public record of corrections and updates, newest first."""
     notes = (
@@ -160,7 +177,8 @@ def corrections(request):
         .select_related("article__section")
         .order_by("-published_at", "-pk")
     )
-    return render(request, "articles/corrections.html", {"page": _page(request, notes)})
+    response = render(request, "articles/corrections.html", {"page": _page(request, notes)})
+    return tag(response, "corrections")
 
 
 def _date_param(request, name):
@@ -171,6 +189,7 @@ def _date_param(request, name):
 
 
 @require_safe
+@cache_for_readers
 def search(request):
     query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_LENGTH]
     filters = {
@@ -190,7 +209,7 @@ def search(request):
         "from": filters["date_from"] or "",
         "to": filters["date_to"] or "",
     }
-    return render(
+    response = render(
         request,
         "articles/search.html",
         {
@@ -201,3 +220,4 @@ def search(request):
             "page_query": urlencode({key: value for key, value in kept.items() if value}),
         },
     )
+    return tag(response, "search")

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from articles.models import Article
+from articles.models import Article, reader_fetch_mode
 
 # Top-level comments are depth 0; replies may go two levels below them.
 MAX_DEPTH = 2
@@ -32,7 +32,7 @@ class CommentQuerySet(models.QuerySet):
         visible = Q(status=Comment.Status.APPROVED)
         if pending_ids:
             visible |= Q(pk__in=list(pending_ids), status=Comment.Status.PENDING)
-        return self.filter(visible)
+        return self.filter(visible).fetch_mode(reader_fetch_mode())
 
     def by_email(self, email):
         return self.filter(email_normalised=email.strip().lower())

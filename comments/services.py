@@ -1,5 +1,6 @@
 """Writes on comments: the readers' submissions and the moderators' decisions."""
 
+import hashlib
 from datetime import timedelta
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.utils import timezone
 from articles.models import Article
 
 from . import policy
-from .models import MAX_DEPTH, Comment, CommentDecision, Commenter
+from .models import MAX_DEPTH, Comment, CommentDecision, Commenter, body_fingerprint
 
 
 def article_refresh_comment_count(*, article_ids):
@@ -29,12 +30,27 @@ def article_refresh_comment_count(*, article_ids):
     )
 
 
+def submission_key(data):
+    """Return what identifies one submission: the form's token, who sent it and what.
+
+    The token alone is not enough: a cached page gives every reader the same form, token
+    and all. A double click sends the same token, email and text, and is stored once.
+    """
+    parts = [data["token"], data["email"].strip().lower(), body_fingerprint(data["body"])]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def comment_find_submitted(data):
+    """Return the comment already stored from this very submission, if any."""
+    return Comment.objects.filter(submission_token=submission_key(data)).first()
+
+
 def comment_submit(*, article, data, ip_address, user_agent):
     """Store a reader's comment with the policy's decision; return (comment, created).
 
-    A second submission of the same form (same token) returns the first comment, uncreated.
+    A second submission of the same form by the same reader returns the first, uncreated.
     """
-    if existing := Comment.objects.filter(submission_token=data["token"]).first():
+    if existing := comment_find_submitted(data):
         return existing, False
     parent = data.get("parent")
     decision = policy.decide(
@@ -60,7 +76,7 @@ def comment_submit(*, article, data, ip_address, user_agent):
         status=decision.status,
         policy_status=decision.status,
         policy_reasons=decision.reasons(),
-        submission_token=data["token"],
+        submission_token=submission_key(data),
     )
     try:
         with transaction.atomic():
@@ -68,7 +84,7 @@ def comment_submit(*, article, data, ip_address, user_agent):
             CommentDecision.objects.create(comment=comment, to_status=decision.status)
     except IntegrityError:
         # The same form arrived twice at once; the other request stored it.
-        return Comment.objects.get(submission_token=data["token"]), False
+        return Comment.objects.get(submission_token=submission_key(data)), False
     return comment, True
 
 

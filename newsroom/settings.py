@@ -1,7 +1,8 @@
 """Newsroom's settings: one module, configured from the environment.
 
 Every variable has a default that works on a laptop with no server running. Production sets
-DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS and DATABASE_URL; see README.md.
+DJANGO_DEBUG=0, DJANGO_SECRET_KEY, DJANGO_ALLOWED_HOSTS, DATABASE_URL and REDIS_URL; see
+README.md, "Production".
 """
 
 import os
@@ -27,6 +28,11 @@ SECRET_KEY = os.environ.get(
     "DJANGO_SECRET_KEY", "django-insecure-local-only-set-DJANGO_SECRET_KEY-in-production"
 )
 DEBUG = env_bool("DJANGO_DEBUG", False)
+# Production is declared, not guessed: DJANGO_DEBUG=0. Unset, debug pages are off too, but the
+# site still answers plain HTTP and serves static files from the source folders, which is what
+# the tests (http://testserver) and one-off local commands need. In production every
+# HTTPS-only setting below defaults to on and static files must be collected first.
+PRODUCTION = os.environ.get("DJANGO_DEBUG", "").strip() != "" and not DEBUG
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
@@ -39,6 +45,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # Before staticfiles: runserver leaves static files to WhiteNoise, as production does.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "taggit",
@@ -50,6 +58,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag on every page and 304 for a conditional request that still matches.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -80,6 +91,12 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        # Persistent connections, not a pool: each gunicorn thread serves one request at a time
+        # and keeps its own connection, so a server holds at most workers x threads of them
+        # (20 with deploy/gunicorn.conf.py on two cores), a small fixed number. Django's psycopg
+        # pool would hold the same connections plus a pool thread per process, one that must not
+        # be opened before gunicorn forks its preloaded app. Pooling across many app servers
+        # belongs in PgBouncer, in front of PostgreSQL.
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )
@@ -94,13 +111,34 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
-# The database cache is shared by every process of the site, as the comment rate limits need.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "newsroom_cache",
+# The cache must be shared by every process of the site, as the comment rate limits need: Redis
+# in production, else a database table (manage.py createcachetable makes it).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            # Several sites (or test runs) can share one Redis.
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "newsroom"),
+            # A stalled Redis fails the request in seconds rather than holding a worker.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
     }
-}
+    # Sessions are read from Redis and written through to the database: a Redis restart or an
+    # eviction under memory pressure never logs an editor out mid-story.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    # No Redis: sessions stay in the database alone (caching them in a database table too
+    # would only add writes).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "newsroom_cache",
+            # Room for the page cache (articles/page_cache.py); Django's default keeps 300.
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -117,10 +155,53 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# WhiteNoise serves static files in every mode. In production, the files that collectstatic
+# gathered into STATIC_ROOT: compressed (gzip, Brotli), with a content hash in each name, so
+# they are cached for ever. Elsewhere, the source files straight from the app folders, picked up
+# as they change, so nothing needs collectstatic (and the tests need no manifest).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+
+# HTTPS. Each defaults to on in production and can be turned off one by one, e.g.
+# DJANGO_SECURE_SSL_REDIRECT=0 when the proxy in front already redirects.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", PRODUCTION)
+# Behind a proxy that terminates TLS, the header it sets, e.g. "X-Forwarded-Proto" (value
+# "https") or "X-Forwarded-Ssl: on". Only set it if the proxy overwrites that header on every
+# request: otherwise a client could claim HTTPS.
+if _proxy_header := os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "").strip():
+    _name, _, _value = _proxy_header.partition(":")
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _name.strip().upper().replace("-", "_"),
+        _value.strip() or "https",
+    )
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("DJANGO_SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0)
+)
+# Turn these off while a subdomain still serves plain HTTP. Preloading only happens once the
+# domain is submitted to the browsers' list, and is slow to undo.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", PRODUCTION)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", PRODUCTION)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", PRODUCTION)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Other origins whose forms may post here, e.g. "https://www.example.com" (comma-separated).
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+# Django's own defaults, spelt out because pages rely on them: no framing, no MIME sniffing,
+# and other sites see no referrer (preview pages send none at all, articles/preview.py).
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 
 # Topic slugs keep their accents ("côte-divoire" stays readable); URLs accept them.
 TAGGIT_CASE_INSENSITIVE = True
@@ -169,10 +250,14 @@ COMMENTS_DIGEST_ENABLED = env_bool("COMMENTS_DIGEST_ENABLED", True)
 # Reader reports: (reports allowed, per this many seconds) from one address.
 COMMENTS_REPORT_RATE_LIMIT = (10, 3600)
 
-# Email: printed to the console unless DJANGO_EMAIL_BACKEND names another backend, e.g.
-# django.core.mail.backends.smtp.EmailBackend with the DJANGO_EMAIL_* variables below.
+# Email: printed to the console unless DJANGO_EMAIL_BACKEND names another backend; production
+# defaults to django.core.mail.backends.smtp.EmailBackend with the DJANGO_EMAIL_* variables below
+# (mail that only reaches a log would be lost, which check --deploy reports as an error).
 _email_backend = os.environ.get(
-    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if PRODUCTION
+    else "django.core.mail.backends.console.EmailBackend",
 )
 _email_options = {}
 if _email_backend.endswith("smtp.EmailBackend"):
@@ -186,3 +271,16 @@ if _email_backend.endswith("smtp.EmailBackend"):
 MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# The shared page cache (articles/page_cache.py): how long readers' pages are kept, in
+# seconds. Changes drop the affected pages at once; these only bound a page's life.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))  # ours and shared caches
+PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("PAGE_CACHE_BROWSER_SECONDS", "60"))  # browsers
+PAGE_CACHE_STALE_SECONDS = 30  # a shared cache may serve a page this late while it refetches
+# Front caches (Varnish with xkey, deploy/varnish/) to purge by tag, e.g. "http://127.0.0.1:6081".
+NEWSROOM_FRONT_CACHES = env_list("NEWSROOM_FRONT_CACHES", "")
+# What a lazy load on a reader's page costs (articles.models.reader_fetch_mode): "peers" loads
+# it for the whole list at once; the tests set "raise" so a missing select_related fails.
+NEWSROOM_FETCH_MODE = os.environ.get("NEWSROOM_FETCH_MODE", "peers")

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
+from articles.page_cache import cache_tagged
 from articles.robots import robots_txt
 from articles.sitemaps import news_sitemaps, sitemaps
 
@@ -14,10 +15,10 @@ admin.site.index_title = "Newsroom desk"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("comments/", include("comments.urls")),
-    path("robots.txt", robots_txt, name="robots"),
+    path("robots.txt", cache_tagged(robots_txt, "site"), name="robots"),
     path(
         "sitemap.xml",
-        sitemap_views.index,
+        cache_tagged(sitemap_views.index, "sitemaps"),
         {"sitemaps": {**sitemaps, **news_sitemaps}, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
@@ -25,13 +26,13 @@ urlpatterns = [
     # route's name for "news" and gets this address.
     path(
         "sitemap-news.xml",
-        sitemap_views.sitemap,
+        cache_tagged(sitemap_views.sitemap, "sitemaps"),
         {"sitemaps": news_sitemaps, "section": "news", "template_name": "sitemaps/news.xml"},
         name="sitemap-news",
     ),
     path(
         "sitemap-<section>.xml",
-        sitemap_views.sitemap,
+        cache_tagged(sitemap_views.sitemap, "sitemaps"),
         {"sitemaps": sitemaps},
         name="sitemap-section",
     ),

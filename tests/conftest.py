@@ -1,3 +1,6 @@
+import os
+import secrets
+
 import pytest
 
 from tests.factories import make_user
@@ -37,3 +40,80 @@ def reader():
     from django.test import Client
 
     return Client()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _redis_cache_of_this_run():
+    """Give this test run its own corner of a shared Redis, when REDIS_URL configures one."""
+    from django.conf import settings
+    from django.core.cache.backends.redis import RedisCache
+    from django.test import override_settings
+
+    if settings.CACHES["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
+        yield  # The database cache is rolled back with each test's transaction.
+        return
+    # Parallel or overlapping runs on one Redis (two checkouts, CI beside a developer) each get
+    # a prefix of their own, and clear() removes only that prefix's keys: Django's clear() would
+    # empty the whole Redis database, under the other runs too.
+    prefix = f"test-{os.getpid()}-{secrets.token_hex(4)}"
+
+    def clear_this_run(self):
+        client = self._cache.get_client(write=True)
+        keys = list(client.scan_iter(match=f"{self.key_prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+
+    caches = {**settings.CACHES}
+    caches["default"] = {**caches["default"], "KEY_PREFIX": prefix}
+    with pytest.MonkeyPatch.context() as patch, override_settings(CACHES=caches):
+        patch.setattr(RedisCache, "clear", clear_this_run)
+        yield
+        from django.core.cache import cache
+
+        cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _redis_cache_emptied(_redis_cache_of_this_run):
+    # Cached pages, rate-limit counters and sessions of one test are not there for the next.
+    yield
+    from django.conf import settings
+
+    if settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+        from django.core.cache import cache
+
+        cache.clear()
+
+
+@pytest.fixture
+def redis_client():
+    """Return a client of the Redis that serves as the cache; skip the test without one."""
+    import redis
+    from django.conf import settings
+
+    url = os.environ.get("REDIS_URL", "")
+    if not url:
+        pytest.skip("REDIS_URL is not set: the Redis tests are skipped (CI runs them)")
+    if settings.CACHES["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
+        pytest.skip("the cache is not Redis in these settings: the Redis tests are skipped")
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        pytest.skip(f"Redis is not reachable at {url} ({error}): the Redis tests are skipped")
+    yield client
+    client.close()
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_off_unless_asked(request, settings):
+    """Keep Django's page cache out of tests that change data and read pages in one
+    transaction (its invalidations wait for a commit that a test never makes). Tests of
+    the cache itself are marked ``page_cache`` and commit, or run the commit hooks."""
+    settings.PAGE_CACHE_ENABLED = request.node.get_closest_marker("page_cache") is not None
+
+
+@pytest.fixture(autouse=True)
+def _lazy_loads_fail(settings):
+    # A related object a page did not load raises instead of costing a query per row.
+    settings.NEWSROOM_FETCH_MODE = "raise"

@@ -46,3 +46,30 @@ def test_an_error_keeps_everything_typed(page):
     assert page.get_by_role("textbox", name="Email").input_value() == "ines-at-example.org"
     assert page.get_by_role("textbox", name="Email").get_attribute("aria-invalid") == "true"
     assert not Comment.objects.exists()
+
+
+@pytest.mark.page_cache
+def test_readers_comment_from_the_same_cached_page(browser, live_server):
+    """The page cache hands every reader the same copy, with no visitor's CSRF token in it;
+    the form works for each of them all the same."""
+    article = make_article(headline="Story everyone is reading")
+    url = live_server.url + article.get_absolute_url()
+    answers = []
+    for name in ("Ines Duarte", "Tomas Berg"):
+        context = browser.new_context()
+        page = context.new_page()
+        response = page.goto(url)
+        answers.append(response.headers["x-cache"])
+        assert page.locator('input[name="csrfmiddlewaretoken"]').count() == 0
+        page.get_by_role("textbox", name="Comment").fill(f"{name} read the same page.")
+        page.get_by_role("textbox", name="Name").fill(name)
+        page.get_by_role("textbox", name="Email").fill(f"{name.split()[0].lower()}@example.org")
+        page.get_by_role("button", name="Post Comment").click()
+        assert page.get_by_role("status").inner_text() == (
+            "Thank you. Your comment is awaiting moderation."
+        )
+        # Having commented, the reader is served a page of their own, not the shared copy.
+        assert f"{name} read the same page." in page.locator("#comments").inner_text()
+        context.close()
+    assert answers == ["miss", "hit"]
+    assert sorted(Comment.objects.values_list("name", flat=True)) == ["Ines Duarte", "Tomas Berg"]

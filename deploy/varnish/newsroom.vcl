@@ -1,0 +1,74 @@
+# Varnish in front of Newsroom: readers' pages from memory, purged by tag the moment they change.
+#
+# Needs Debian's varnish and varnish-modules (for xkey). The app names what each page shows in
+# its Surrogate-Key header; after a change commits it sends
+#     PURGE /   with   xkey-purge: article-12 section-3 front …
+# to every cache in NEWSROOM_FRONT_CACHES, and this file drops the pages carrying those keys.
+# Run: varnishd -a :6081 -f /path/to/newsroom.vcl -p vcc_allow_inline_c=off
+# (set the backend below to where gunicorn listens).
+
+vcl 4.1;
+
+import xkey;
+
+backend newsroom {
+    .host = "127.0.0.1";
+    .port = "8000";
+    .connect_timeout = 2s;
+    .first_byte_timeout = 30s;
+}
+
+# Only the app's own hosts may purge.
+acl purgers {
+    "127.0.0.1";
+    "::1";
+}
+
+sub vcl_recv {
+    if (req.method == "PURGE") {
+        if (client.ip !~ purgers) {
+            return (synth(403, "Purging is for the site's own servers"));
+        }
+        if (!req.http.xkey-purge) {
+            return (synth(400, "Name the keys to purge in xkey-purge"));
+        }
+        set req.http.x-purged = xkey.purge(req.http.xkey-purge);
+        return (synth(200, "Purged " + req.http.x-purged + " pages"));
+    }
+    if (req.method != "GET" && req.method != "HEAD") {
+        return (pass);  # comment posts, reports, the admin's forms
+    }
+    if (req.url ~ "^/(admin|comments|preview)/") {
+        return (pass);
+    }
+    if (req.http.Cookie ~ "(^|;\s*)sessionid=") {
+        return (pass);  # staff, and readers whose comment awaits moderation
+    }
+    # Any other cookie (analytics, a stale csrftoken) does not change a reader's page.
+    unset req.http.Cookie;
+    return (hash);
+}
+
+sub vcl_backend_response {
+    if (beresp.http.Surrogate-Key) {
+        set beresp.http.xkey = beresp.http.Surrogate-Key;
+    }
+    if (beresp.http.Set-Cookie || beresp.http.Cache-Control ~ "(private|no-store|no-cache)") {
+        # Remember for a while that this page is not to be shared, so requests do not queue.
+        set beresp.uncacheable = true;
+        set beresp.ttl = 60s;
+        return (deliver);
+    }
+    # The TTL comes from s-maxage; this is how long a page may be served while it is refetched
+    # (the app's stale-while-revalidate).
+    set beresp.grace = 30s;
+}
+
+sub vcl_deliver {
+    unset resp.http.xkey;
+    if (obj.hits > 0) {
+        set resp.http.X-Front-Cache = "hit";
+    } else {
+        set resp.http.X-Front-Cache = "miss";
+    }
+}

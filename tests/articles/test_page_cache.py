@@ -1,0 +1,243 @@
+"""Readers share cached pages; every change drops exactly the pages that show it."""
+
+import http.server
+import threading
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from comments.services import comment_decide
+from tests.factories import (
+    make_article,
+    make_author,
+    make_comment,
+    make_correction,
+    make_scheduled,
+    make_section,
+    make_topic,
+    relate,
+)
+
+pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
+
+
+@pytest.fixture
+def story(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # made and committed beforehand
+        return _story()
+
+
+def _story():
+    world = make_section(name="World News", slug="world")
+    topic = make_topic(name="Diplomacy")
+    author = make_author(name="Lena Marsh", slug="lena-marsh")
+    article = make_article(
+        headline="Talks resume in Istanbul",
+        section=world,
+        topics=[topic],
+        primary_topic=topic,
+        authors=[author],
+    )
+    return article
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """Run what waits for the commit, as a real request's transaction would."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+def _get(url, **headers):
+    return Client().get(url, **headers)
+
+
+def _pages(story):
+    topic = story.topics.get()
+    return [
+        "/",
+        story.get_absolute_url(),
+        story.section.get_absolute_url(),
+        topic.get_absolute_url(),
+        story.bylines.get().author.get_absolute_url(),
+        reverse("articles:feed"),
+        "/sitemap-news.xml",
+        reverse("articles:search") + "?q=istanbul",
+    ]
+
+
+def test_a_second_reader_gets_the_stored_page(story):
+    first = _get(story.get_absolute_url())
+    assert first["X-Cache"] == "miss"
+    second = _get(story.get_absolute_url())
+    assert second["X-Cache"] == "hit"
+    assert second.content == first.content
+    # Each query string is a page of its own.
+    assert _get("/?page=1")["X-Cache"] == "miss"
+
+
+def test_shared_pages_tell_caches_how_long_and_what_they_show(story):
+    other = make_article(headline="An earlier round of talks")
+    relate(story, other)
+    response = _get(story.get_absolute_url())
+    cache_control = set(response["Cache-Control"].split(", "))
+    assert cache_control == {
+        "public",
+        "max-age=60",
+        "s-maxage=600",
+        "stale-while-revalidate=30",
+    }
+    keys = set(response["Surrogate-Key"].split())
+    assert {f"article-{story.pk}", f"article-{other.pk}", "site"} <= keys
+    assert response["Last-Modified"]
+
+
+def test_editing_an_article_refreshes_every_page_that_shows_it(story, committed):
+    neighbour = make_article(section=story.section)
+    relate(neighbour, story)
+    pages = [*_pages(story), neighbour.get_absolute_url()]
+    for url in pages:
+        _get(url)
+        assert _get(url)["X-Cache"] == "hit", url
+
+    with committed():
+        story.headline = "Talks in Istanbul end early"
+        story.save()
+    for url in pages:
+        response = _get(url)
+        assert response["X-Cache"] == "miss", url
+        if "search" not in url:
+            assert "Talks in Istanbul end early" in response.content.decode(), url
+
+
+def test_a_change_elsewhere_leaves_the_page_cached(story, committed):
+    with committed():
+        elsewhere = make_section(name="Sport")
+    url = story.get_absolute_url()
+    _get(url)
+    with committed():
+        make_article(section=elsewhere)  # another section, topic and author
+    assert _get(url)["X-Cache"] == "hit"
+
+
+def test_unpublishing_takes_the_article_off_at_once(story, committed):
+    url = story.get_absolute_url()
+    _get(url)
+    _get("/")
+    with committed():
+        story.status = Article.Status.UNPUBLISHED
+        story.save()
+    assert _get(url).status_code == 404
+    assert "Talks resume in Istanbul" not in _get("/").content.decode()
+
+
+def test_a_correction_refreshes_the_article(story, committed):
+    url = story.get_absolute_url()
+    _get(url)
+    with committed():
+        make_correction(article=story, text="The talks began on Monday, not Tuesday.")
+    assert "The talks began on Monday" in _get(url).content.decode()
+
+
+def test_approving_a_comment_refreshes_its_article_but_a_held_one_does_not(
+    story, committed, moderator
+):
+    url = story.get_absolute_url()
+    _get(url)
+    with committed():
+        comment = make_comment(article=story, status="pending", body="Held for a moderator.")
+    assert _get(url)["X-Cache"] == "hit"
+    with committed():
+        comment_decide(comment=comment, status="approved", moderator=moderator)
+    response = _get(url)
+    assert response["X-Cache"] == "miss"
+    assert "Held for a moderator." in response.content.decode()
+
+
+def test_a_scheduled_article_appears_at_its_time_not_at_the_next_expiry(story):
+    due = make_scheduled(headline="Embargoed budget story", section=story.section)
+    assert "Embargoed budget story" not in _get("/").content.decode()
+    assert _get("/")["X-Cache"] == "hit"
+    later = due.published_at + timedelta(seconds=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        response = _get("/")
+    assert response["X-Cache"] == "miss"
+    assert "Embargoed budget story" in response.content.decode()
+
+
+def test_a_page_is_kept_for_shared_caches_only_until_the_next_publication(story):
+    make_scheduled(published_at=timezone.now() + timedelta(seconds=90))
+    response = _get("/")
+    s_maxage = int(response["Cache-Control"].split("s-maxage=")[1].split(",")[0])
+    assert 80 <= s_maxage <= 90
+
+
+def test_staff_and_readers_with_a_pending_comment_bypass_the_shared_cache(story, editor_client):
+    _get(story.get_absolute_url())
+    staff = editor_client.get(story.get_absolute_url())
+    assert "X-Cache" not in staff
+    assert "private" in staff["Cache-Control"]
+
+    reader = Client()
+    from tests.factories import comment_form_data
+
+    data = comment_form_data(reader, story, body="My own pending words.")
+    reader.post(reverse("comments:post", args=[story.pk]), data)
+    mine = reader.get(story.get_absolute_url())
+    assert "private" in mine["Cache-Control"]
+    assert "My own pending words." in mine.content.decode()
+    assert "My own pending words." not in _get(story.get_absolute_url()).content.decode()
+
+
+def test_changes_are_purged_from_the_front_caches(story, committed, settings):
+    received = []
+
+    class FrontCache(http.server.BaseHTTPRequestHandler):
+        def do_PURGE(self):  # the HTTP verb names the method
+            received.append((self.command, self.headers["xkey-purge"]))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), FrontCache)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    settings.NEWSROOM_FRONT_CACHES = [f"http://127.0.0.1:{server.server_port}/"]
+    try:
+        with committed():
+            story.standfirst = "A new standfirst."
+            story.save()
+    finally:
+        server.shutdown()
+    ((method, keys),) = received
+    assert method == "PURGE"
+    assert {f"article-{story.pk}", f"section-{story.section_id}", "front", "feeds"} <= set(
+        keys.split()
+    )
+
+
+def test_an_unreachable_front_cache_does_not_stop_the_save(story, committed, settings):
+    settings.NEWSROOM_FRONT_CACHES = ["http://127.0.0.1:9/"]
+    with committed():
+        story.headline = "Saved whatever the front cache says"
+        story.save()
+    assert "Saved whatever the front cache says" in _get(story.get_absolute_url()).content.decode()
+
+
+def test_a_conditional_request_gets_304_until_the_page_changes(story, committed):
+    url = story.get_absolute_url()
+    first = _get(url)
+    etag, modified = first["ETag"], first["Last-Modified"]
+    assert _get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert _get(url, HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
+    with committed():
+        story.headline = "Talks in Istanbul end early"
+        story.save()
+    changed = _get(url, HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
