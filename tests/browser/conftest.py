@@ -47,7 +47,8 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    """A fresh page that refuses, and records, every request leaving the live server."""
+    """A fresh page that refuses, and records, every request leaving the live server: its own,
+    and those of any popup it opens."""
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
     page.foreign_requests = []
@@ -59,23 +60,9 @@ def page(browser, live_server):
             page.foreign_requests.append(route.request.url)
             route.abort()
 
-    page.route("**/*", guard)
+    context.route("**/*", guard)
     yield page
     context.close()
-
-
-@pytest.fixture
-def guard_popups(page, live_server):
-    """Extend ``page``'s guard to the popups it opens, which page.route() does not reach."""
-
-    def guard(route):
-        if route.request.url.startswith(live_server.url):
-            route.continue_()
-        else:
-            page.foreign_requests.append(route.request.url)
-            route.abort()
-
-    page.context.route("**/*", guard)
 
 
 @pytest.fixture

@@ -50,7 +50,7 @@ def test_a_click_on_the_picture_sets_the_focal_point_and_remakes_the_crops(page,
     assert page.foreign_requests == []
 
 
-def test_an_editor_picks_a_library_picture_for_the_body(page, log_in, guard_popups):
+def test_an_editor_picks_a_library_picture_for_the_body(page, log_in):
     editor = make_user(group="Editors")
     make_image(size=(400, 300), alt_text="An older picture")
     image = make_image(
