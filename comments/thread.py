@@ -1,9 +1,9 @@
 """The comments block of an article page: the thread, and the form."""
 
 from django.conf import settings
-from django.db.models import Q
-
-from articles.paging import page_or_404
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Count, Q, Subquery
+from django.http import Http404
 
 from . import policy
 from .forms import CommentForm
@@ -36,20 +36,30 @@ def remember_pending(request, comment):
 def comments_context(request, article, *, form=None):
     """Return the template context for the article's comments block.
 
-    Two queries whatever the number of comments: the count of top-level comments for the
-    page numbers, and one query for this page's threads, replies included.
+    One query whatever the number of comments: this page's threads, replies included, each
+    row carrying the number of top-level comments that the page numbers need.
     """
+    number = request.GET.get("cpage", "1")
+    if not (number.isascii() and number.isdigit()) or int(number) < 1:
+        raise Http404("No such page.")
+    per_page = settings.COMMENTS_PER_PAGE
     own = pending_ids(request)
     shown = Comment.objects.filter(article=article).shown_to(own)
-    roots_in_order = shown.filter(depth=0).order_by("created_at", "pk")
-    page = page_or_404(request, roots_in_order, per_page=settings.COMMENTS_PER_PAGE, param="cpage")
-    start = (page.number - 1) * page.paginator.per_page
-    page_root_ids = roots_in_order.values("pk")[start : start + page.paginator.per_page]
+    roots = shown.filter(depth=0)
+    start = (int(number) - 1) * per_page
+    page_root_ids = roots.order_by("created_at", "pk").values("pk")[start : start + per_page]
+    root_total = roots.order_by().values("article").annotate(n=Count("pk")).values("n")
     everything = list(
-        shown.filter(Q(pk__in=page_root_ids) | Q(root__in=page_root_ids)).order_by(
-            "created_at", "pk"
-        )
+        shown.filter(Q(pk__in=page_root_ids) | Q(root__in=page_root_ids))
+        .annotate(root_total=Subquery(root_total))
+        .order_by("created_at", "pk")
     )
+    total = everything[0].root_total if everything else 0
+    try:
+        # The rows are loaded already; the paginator only numbers the pages.
+        page = Paginator(range(total), per_page).page(int(number))
+    except InvalidPage:
+        raise Http404("No such page.") from None
     children = {}
     for comment in everything:
         children.setdefault(comment.parent_id, []).append(comment)
