@@ -274,7 +274,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # The shared page cache (articles/page_cache.py): how long readers' pages are kept, in
 # seconds. Changes drop the affected pages at once; these only bound a page's life.
-PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", True)
+# Off under DJANGO_DEBUG, so a template being worked on shows its changes at once.
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", not DEBUG)
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))  # ours and shared caches
 PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("PAGE_CACHE_BROWSER_SECONDS", "60"))  # browsers
