@@ -32,7 +32,7 @@ def _iso(value):
 
 def _keywords(article):
     """Return the topic names, the primary topic first."""
-    topics = list(article.topics.all())
+    topics = article.topic_list
     primary = article.primary_topic
     if primary is not None:
         topics = [primary, *(topic for topic in topics if topic.pk != primary.pk)]
@@ -79,7 +79,7 @@ def article_open_graph(request, article):
         ("article:modified_time", _iso(article.modified_at)),
         ("article:section", article.section.name),
     ]
-    pairs += [("article:tag", topic.name) for topic in article.topics.all()]
+    pairs += [("article:tag", topic.name) for topic in article.topic_list]
     return [(name, content) for name, content in pairs if content not in (None, "")]
 
 

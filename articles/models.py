@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -168,11 +169,33 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_page(self):
-        """Load what the article page shows, in a fixed number of queries."""
+        """Load what the article page shows, in a fixed number of queries.
+
+        Topics come through their tagging rows, each with the number of published articles
+        on the topic, which the related block weighs them by (see ``topic_list``).
+        """
+        on_published = (
+            TaggedArticle.objects.filter(
+                tag=models.OuterRef("tag"),
+                content_object__status=Article.Status.PUBLISHED,
+                content_object__published_at__lte=timezone.now(),
+            )
+            .order_by()
+            .values("tag")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        taggings = (
+            TaggedArticle.objects.select_related("tag")
+            .annotate(published_articles=Coalesce(models.Subquery(on_published), 0))
+            .order_by("tag__name")
+        )
         return (
-            self.for_feed()
+            self.select_related("section", "primary_topic", "lead_image")
             .fetch_mode(reader_fetch_mode())
             .prefetch_related(
+                models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+                models.Prefetch("taggedarticle_set", queryset=taggings, to_attr="taggings"),
                 models.Prefetch(
                     "corrections",
                     queryset=Correction.objects.public(),
@@ -342,6 +365,17 @@ class Article(models.Model):
     def byline(self):
         """Return the authors in byline order (prefetched by ``for_page()``)."""
         return [byline.author for byline in self.bylines.all()]
+
+    @property
+    def topic_list(self):
+        """Return the article's topics by name; ``for_page()`` loads them with their counts."""
+        if not hasattr(self, "taggings"):
+            return list(self.topics.all())
+        topics = []
+        for tagging in self.taggings:
+            tagging.tag.published_articles = tagging.published_articles
+            topics.append(tagging.tag)
+        return topics
 
     @property
     def lead_caption(self):

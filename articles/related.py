@@ -5,9 +5,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from django.db.models import Case, Count, FloatField, Q, Sum, Value, When
+from django.db.models import Case, FloatField, Q, Sum, Value, When
 
-from .models import Article, RelatedLink, TaggedArticle
+from .models import Article, RelatedLink
 
 CARDS = 4
 # Candidates read into Python to break ties by text similarity.
@@ -54,7 +54,7 @@ def _link_card(link):
 
 
 def related_cards(article):
-    """Return up to four cards for the article in at most four queries.
+    """Return up to four cards for the article in at most two queries.
 
     Editor-picked links come first, in their order, skipping any article readers cannot see.
     The rest are ranked by the topics they share with this one, a rare topic counting more
@@ -73,7 +73,7 @@ def related_cards(article):
         return cards
 
     exclude = {article.pk} | {link.target_id for link in links if link.target_id}
-    weights = _topic_weights([topic.pk for topic in article.topics.all()])
+    weights = _topic_weights(article.topic_list)
     shortlist = list(
         Article.objects.published()
         .exclude(pk__in=exclude)
@@ -90,17 +90,12 @@ def related_cards(article):
     return cards + [_article_card(candidate) for candidate in shortlist[:missing]]
 
 
-def _topic_weights(topic_ids):
-    """Return each topic's weight: the fewer published stories carry it, the more it says."""
-    counts = dict(
-        TaggedArticle.objects.filter(
-            tag_id__in=topic_ids, content_object__in=Article.objects.published()
-        )
-        .values_list("tag_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return {pk: 1 / math.log(2 + counts.get(pk, 0)) for pk in topic_ids}
+def _topic_weights(topics):
+    """Return each topic's weight: the fewer published stories carry it, the more it says.
+
+    The counts come with the topics from ``Article.objects.for_page()``.
+    """
+    return {topic.pk: 1 / math.log(2 + topic.published_articles) for topic in topics}
 
 
 def _score(weights):

@@ -185,7 +185,7 @@ def test_metadata_adds_no_queries_to_the_article_page(client, django_assert_max_
         primary_topic=topics[2],
         image=True,
     )
-    with django_assert_max_num_queries(9):  # the article page's budget (test_query_counts.py)
+    with django_assert_max_num_queries(8):  # the article page's budget (test_query_counts.py)
         assert client.get(story.get_absolute_url()).status_code == 200
 
 

@@ -16,7 +16,9 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # The most each page may run; pictures cost nothing extra (images carry their renditions).
-BUDGETS = {"front": 3, "section": 4, "topic": 4, "author": 4, "article": 9, "corrections": 3}
+# The article page's 8: the article, byline, topics, corrections, picks, the related fill-up,
+# this page of comments, the navigation.
+BUDGETS = {"front": 3, "section": 4, "topic": 4, "author": 4, "article": 8, "corrections": 3}
 
 
 def _build(scale):
