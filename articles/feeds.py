@@ -115,7 +115,7 @@ class LatestArticlesFeed(Feed):
             return []
         # A JPEG every feed reader can show, at most 1280 px wide; the original until it is made.
         sizes = [r for r in image.renditions_for(None) if r.width <= FEED_IMAGE_WIDTH]
-        picked = sizes[-1] if sizes else image.file
+        picked = sizes[-1] if sizes else image.original()
         try:
             size = picked.size
         except (OSError, ValueError):

@@ -4,8 +4,6 @@ Everything here reads what the views have already loaded (``for_page()`` prefetc
 byline and topics), so building the metadata runs no queries.
 """
 
-from types import SimpleNamespace
-
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
@@ -44,9 +42,7 @@ def _social_image(article):
     image = article.lead_image
     if image is None:
         return None
-    return image.social_rendition() or SimpleNamespace(
-        url=image.file.url, width=image.width, height=image.height
-    )
+    return image.social_rendition() or image.original()
 
 
 def _image_urls(request, article):

@@ -176,7 +176,7 @@ def _next_publication():
     from .models import Article  # the models module imports this one's invalidate()
 
     due = (
-        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=_now())
+        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
         .order_by("published_at")
         .values_list("published_at", flat=True)
         .first()
@@ -184,10 +184,6 @@ def _next_publication():
     moment = due.timestamp() if due else None
     cache.set(_NEXT_PUBLICATION, moment, timeout=None)
     return moment
-
-
-def _now():
-    return timezone.now()
 
 
 def _clock():

@@ -1,6 +1,5 @@
 import re
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
@@ -31,7 +30,7 @@ def body_image_url(image):
 def thumbnail_source(image):
     """Return the smallest original-ratio JPEG, or the original while there are none yet."""
     smallest = next(iter(image.renditions_for()), None)
-    return smallest or SimpleNamespace(url=image.file.url, width=image.width, height=image.height)
+    return smallest or image.original()
 
 
 @dataclass(frozen=True)

@@ -113,6 +113,16 @@ class Image(models.Model):
         """Return the renditions of one ratio and format, narrowest first."""
         return plans.select(self.stored_renditions(), ratio, image_format)
 
+    def original(self):
+        """Return the uploaded file in the shape of a rendition, for where none is made yet."""
+        return StoredRendition(
+            spec="original",
+            format="original",
+            width=self.width,
+            height=self.height,
+            name=self.file.name,
+        )
+
     def social_rendition(self):
         """Return the 1200×630 JPEG for Open Graph and Twitter cards, or None if not made yet."""
         for rendition in self.stored_renditions():
