@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse, reverse_lazy
@@ -154,6 +154,28 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(
             status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
         ).fetch_mode(reader_fetch_mode())
+
+    def newest_in_each(self, sections, count):
+        """Return the newest ``count`` of these articles in each section, in one query.
+
+        Each section is one short walk down the (section, status, published_at) index, so the
+        query stays quick however large the archive grows.
+        """
+        picks = [
+            self.filter(section=section).order_by("-published_at", "-pk").values("pk")[:count]
+            for section in sections
+        ]
+        if not picks:
+            return self.none()
+        if len(picks) > 1 and connection.features.supports_slicing_ordering_in_compound:
+            # PostgreSQL joins one UNION ALL of the walks back by primary key; ORed
+            # subqueries would make it scan the whole table instead.
+            return self.filter(pk__in=picks[0].union(*picks[1:], all=True))
+        # SQLite cannot LIMIT inside a UNION, and handles the ORed subqueries well.
+        newest = Q()
+        for pick in picks:
+            newest |= Q(pk__in=pick)
+        return self.filter(newest)
 
     def for_listing(self):
         """Load what an article card shows, in one query however many cards."""

@@ -20,7 +20,7 @@ from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, set_response_etag
 
 SHAREABLE_STATUSES = {200, 301, 404, 410}
 EVERY_PAGE = "site"  # the navigation and the site's name are on every page
@@ -68,6 +68,8 @@ def cache_for_readers(view):
         if _shareable(response):
             tags = {EVERY_PAGE, *getattr(response, "cache_tags", ())}
             response["Surrogate-Key"] = " ".join(sorted(tags))
+            # Stored with the page, so a hit is not hashed again for ConditionalGetMiddleware.
+            set_response_etag(response)
             if enabled:
                 until = _store(key, response, tags, started)
             else:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.db.models import Case, FloatField, Q, Sum, Value, When
+from django.utils import timezone
 
 from .models import Article, RelatedLink
 
@@ -61,10 +62,12 @@ def related_cards(article):
     than a common one, then by how alike their headlines and standfirsts read, then by date;
     stories from the same section stand in when too few share a topic.
     """
-    picked_targets = Article.objects.published()
+    # Visibility is checked on the joined target row: "target in published()" would make the
+    # database list every published article first.
+    visible = Q(target__status=Article.Status.PUBLISHED, target__published_at__lte=timezone.now())
     links = list(
         RelatedLink.objects.filter(article=article)
-        .filter(Q(target__isnull=True) | Q(target__in=picked_targets))
+        .filter(Q(target__isnull=True) | visible)
         .select_related("target__section", "target__primary_topic", "target__lead_image")[:CARDS]
     )
     cards = [_link_card(link) if link.url else _article_card(link.target) for link in links]

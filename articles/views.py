@@ -3,8 +3,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import http_date
@@ -31,22 +29,11 @@ def _page(request, queryset):
 def front_page(request):
     published = Article.objects.published()
     lead = published.for_listing().first()
-    latest = (
-        published.exclude(pk=lead.pk if lead else None)
-        .for_listing()
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=F("section"),
-                order_by=[F("published_at").desc(), F("pk").desc()],
-            )
-        )
-        .filter(rank__lte=STORIES_PER_SECTION_ON_FRONT)
-    )
-    by_section = {}
-    for article in latest:
-        by_section.setdefault(article.section_id, []).append(article)
     nav_sections = list(Section.objects.in_navigation())
+    others = published.exclude(pk=lead.pk if lead else None)
+    by_section = {}
+    for article in others.newest_in_each(nav_sections, STORIES_PER_SECTION_ON_FRONT).for_listing():
+        by_section.setdefault(article.section_id, []).append(article)
     sections = [
         (section, by_section[section.pk]) for section in nav_sections if section.pk in by_section
     ]

@@ -98,6 +98,8 @@ class Comment(models.Model):
         indexes = [
             models.Index(fields=["article", "status", "created_at"], name="comment_thread_idx"),
             models.Index(fields=["status", "-created_at"], name="comment_queue_idx"),
+            # The posting policy looks at every recent comment from the poster's address.
+            models.Index(fields=["ip_address"], name="comment_ip_idx"),
             models.Index(
                 fields=["-created_at"],
                 condition=Q(is_reported=True),
