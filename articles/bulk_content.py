@@ -580,6 +580,8 @@ def fill(*, articles, comments, seed, images=20, years=3.0, prefix=None, log=pri
                 article_refresh_comment_count(article_ids=chunk)
     with phase("search index"):
         _index(report.article_ids)
+    with phase("topic counts"):
+        Topic.recount()
     if connection.vendor == "postgresql":
         with phase("analyze"), connection.cursor() as cursor:
             # The planner's row estimates are what they were before the fill until autovacuum gets

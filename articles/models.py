@@ -112,6 +112,9 @@ class Topic(TagBase):
     """A subject that articles are tagged with; its page lists them."""
 
     description = models.TextField(max_length=500, blank=True)
+    # How many stories carry the topic, drafts included: the related block weighs shared
+    # topics by it. Kept by recount() whenever a story gains or loses the topic.
+    article_count = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -120,6 +123,19 @@ class Topic(TagBase):
 
     def get_absolute_url(self):
         return reverse("articles:topic", kwargs={"slug": self.slug})
+
+    @classmethod
+    def recount(cls, pks=None):
+        """Set article_count from the taggings, for these topics or for all of them."""
+        counted = (
+            TaggedArticle.objects.filter(tag=models.OuterRef("pk"))
+            .order_by()
+            .values("tag")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        topics = cls.objects.all() if pks is None else cls.objects.filter(pk__in=pks)
+        topics.update(article_count=Coalesce(models.Subquery(counted), 0))
 
 
 class TaggedArticle(ItemBase):
@@ -130,9 +146,26 @@ class TaggedArticle(ItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_topic")
         ]
+        # The related block walks each topic's newest stories (highest ids first).
+        indexes = [models.Index(fields=["tag", "-content_object"], name="tagging_newest_idx")]
 
     def __str__(self):
         return f"{self.content_object} — {self.tag}"
+
+
+def pk_in_any(picks):
+    """Return a filter for rows whose primary key one of these one-column queries selects.
+
+    Each pick may be sliced (a short index walk). PostgreSQL takes them as one UNION ALL
+    joined back by primary key: ORed subqueries would make it scan the whole table.
+    SQLite cannot LIMIT inside a UNION, and handles the ORed subqueries well.
+    """
+    if len(picks) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        return Q(pk__in=picks[0].union(*picks[1:], all=True))
+    found = Q(pk__in=[])
+    for pick in picks:
+        found |= Q(pk__in=pick)
+    return found
 
 
 def reader_fetch_mode():
@@ -165,17 +198,7 @@ class ArticleQuerySet(models.QuerySet):
             self.filter(section=section).order_by("-published_at", "-pk").values("pk")[:count]
             for section in sections
         ]
-        if not picks:
-            return self.none()
-        if len(picks) > 1 and connection.features.supports_slicing_ordering_in_compound:
-            # PostgreSQL joins one UNION ALL of the walks back by primary key; ORed
-            # subqueries would make it scan the whole table instead.
-            return self.filter(pk__in=picks[0].union(*picks[1:], all=True))
-        # SQLite cannot LIMIT inside a UNION, and handles the ORed subqueries well.
-        newest = Q()
-        for pick in picks:
-            newest |= Q(pk__in=pick)
-        return self.filter(newest)
+        return self.filter(pk_in_any(picks)) if picks else self.none()
 
     def for_listing(self):
         """Load what an article card shows, in one query however many cards."""
@@ -193,25 +216,9 @@ class ArticleQuerySet(models.QuerySet):
     def for_page(self):
         """Load what the article page shows, in a fixed number of queries.
 
-        Topics come through their tagging rows, each with the number of published articles
-        on the topic, which the related block weighs them by (see ``topic_list``).
+        Topics come through their tagging rows, in name order (see ``topic_list``).
         """
-        on_published = (
-            TaggedArticle.objects.filter(
-                tag=models.OuterRef("tag"),
-                content_object__status=Article.Status.PUBLISHED,
-                content_object__published_at__lte=timezone.now(),
-            )
-            .order_by()
-            .values("tag")
-            .annotate(n=models.Count("pk"))
-            .values("n")
-        )
-        taggings = (
-            TaggedArticle.objects.select_related("tag")
-            .annotate(published_articles=Coalesce(models.Subquery(on_published), 0))
-            .order_by("tag__name")
-        )
+        taggings = TaggedArticle.objects.select_related("tag").order_by("tag__name")
         return (
             self.select_related("section", "primary_topic", "lead_image")
             .fetch_mode(reader_fetch_mode())
@@ -390,14 +397,10 @@ class Article(models.Model):
 
     @property
     def topic_list(self):
-        """Return the article's topics by name; ``for_page()`` loads them with their counts."""
+        """Return the article's topics by name (``for_page()`` loads them with the page)."""
         if not hasattr(self, "taggings"):
             return list(self.topics.all())
-        topics = []
-        for tagging in self.taggings:
-            tagging.tag.published_articles = tagging.published_articles
-            topics.append(tagging.tag)
-        return topics
+        return [tagging.tag for tagging in self.taggings]
 
     @property
     def lead_caption(self):

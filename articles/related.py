@@ -5,14 +5,17 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from django.db.models import Case, FloatField, Q, Sum, Value, When
+from django.db.models import Case, FloatField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Article, RelatedLink
+from .models import Article, RelatedLink, TaggedArticle, pk_in_any
 
 CARDS = 4
 # Candidates read into Python to break ties by text similarity.
 SHORTLIST = 24
+# Stories per shared topic considered, newest first: enough for any topic's best matches.
+PER_TOPIC = 200
 
 
 @dataclass(frozen=True)
@@ -79,8 +82,8 @@ def related_cards(article):
     weights = _topic_weights(article.topic_list)
     shortlist = list(
         Article.objects.published()
+        .filter(pk_in_any(_candidates(article, weights)))
         .exclude(pk__in=exclude)
-        .filter(Q(topics__in=list(weights)) | Q(section=article.section_id))
         .annotate(score=_score(weights))
         .select_related("section", "primary_topic", "lead_image")
         .order_by("-score", "-published_at", "-pk")[:SHORTLIST]
@@ -93,24 +96,53 @@ def related_cards(article):
     return cards + [_article_card(candidate) for candidate in shortlist[:missing]]
 
 
-def _topic_weights(topics):
-    """Return each topic's weight: the fewer published stories carry it, the more it says.
-
-    The counts come with the topics from ``Article.objects.for_page()``.
+def _candidates(article, weights):
+    """Return the stories worth scoring: the newest few hundred on each of the article's
+    topics, and the newest in its section, each a short index walk however large the archive.
     """
-    return {topic.pk: 1 / math.log(2 + topic.published_articles) for topic in topics}
+    on_topics = [
+        TaggedArticle.objects.filter(tag=pk)
+        .order_by("-content_object")
+        .values("content_object")[:PER_TOPIC]
+        for pk in weights
+    ]
+    in_section = (
+        Article.objects.published()
+        .filter(section=article.section_id)
+        .order_by("-published_at", "-pk")
+        .values("pk")[:SHORTLIST]
+    )
+    return [*on_topics, in_section]
+
+
+def _topic_weights(topics):
+    """Return each topic's weight: the fewer stories carry it, the more it says."""
+    return {topic.pk: 1 / math.log(2 + topic.article_count) for topic in topics}
 
 
 def _score(weights):
+    """Return the sum of the weights of the topics a candidate shares with the article.
+
+    A subquery per candidate, not a join and GROUP BY: grouping would sort every candidate's
+    whole row, body included.
+    """
     if not weights:
         return Value(0.0, output_field=FloatField())
-    return Sum(
-        Case(
-            *[When(topics=pk, then=Value(weight)) for pk, weight in weights.items()],
-            default=Value(0.0),
-            output_field=FloatField(),
+    shared = (
+        TaggedArticle.objects.filter(content_object=OuterRef("pk"), tag__in=list(weights))
+        .order_by()
+        .values("content_object")
+        .annotate(
+            score=Sum(
+                Case(
+                    *[When(tag=pk, then=Value(weight)) for pk, weight in weights.items()],
+                    output_field=FloatField(),
+                )
+            )
         )
+        .values("score")
     )
+    return Coalesce(Subquery(shared), Value(0.0), output_field=FloatField())
 
 
 def _words(article):

@@ -238,6 +238,18 @@ def test_a_rare_shared_topic_counts_more_than_a_common_one(client):
     assert first.strip() == older_rare.headline
 
 
+def test_a_topic_counts_its_stories_as_editors_tag_and_untag_them():
+    energy = make_topic(name="Energy")
+    first, second = make_article(topics=[energy]), make_article(topics=[energy])
+    energy.refresh_from_db()
+    assert energy.article_count == 2
+
+    first.topics.remove(energy)
+    second.delete()
+    energy.refresh_from_db()
+    assert energy.article_count == 0
+
+
 def test_alike_headlines_break_a_tie_between_equal_topics(client):
     topic = make_topic(name="Energy")
     story = make_article(headline="Grid operator explains the nationwide blackout", topics=[topic])
