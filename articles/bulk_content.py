@@ -1047,17 +1047,25 @@ def _fingerprint(body):
 def _index(article_ids):
     """Write the new articles to the search index, as search.index_article() would one by one."""
     if connection.vendor == "postgresql":
-        # search.PG_VECTOR's four %s are headline, standfirst, body text and topic names. The
-        # regular expression does what search.plain_text() does for these bodies (they hold no
-        # character references).
+        # search.PG_VECTOR's four %s are headline, standfirst, body text and topic names;
+        # PG_SUMMARY_VECTOR's three are the same without the body. The regular expression
+        # does what search.plain_text() does for these bodies (they hold no character
+        # references).
+        topics = (
+            "coalesce((SELECT string_agg(t.name, ' ') FROM articles_taggedarticle ta "
+            "JOIN articles_topic t ON t.id = ta.tag_id WHERE ta.content_object_id = a.id), '')"
+        )
         vector = search.PG_VECTOR % (
             "a.headline",
             "a.standfirst",
             "regexp_replace(a.body, '<[^>]*>', ' ', 'g')",
-            "coalesce((SELECT string_agg(t.name, ' ') FROM articles_taggedarticle ta "
-            "JOIN articles_topic t ON t.id = ta.tag_id WHERE ta.content_object_id = a.id), '')",
+            topics,
         )
-        sql = f"UPDATE articles_article a SET search_vector = {vector} WHERE a.id = ANY(%s)"
+        summary = search.PG_SUMMARY_VECTOR % ("a.headline", "a.standfirst", topics)
+        sql = (
+            f"UPDATE articles_article a SET search_vector = {vector}, "
+            f"search_summary_vector = {summary} WHERE a.id = ANY(%s)"
+        )
         for chunk in _chunks(article_ids, INDEX_CHUNK):
             with transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(sql, [chunk])

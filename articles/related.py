@@ -14,8 +14,8 @@ from .models import Article, RelatedLink, TaggedArticle, pk_in_any
 CARDS = 4
 # Candidates read into Python to break ties by text similarity.
 SHORTLIST = 24
-# Stories per shared topic considered, newest first: enough for any topic's best matches.
-PER_TOPIC = 200
+# Stories per shared topic considered, newest first: a reader looks for the latest on it.
+PER_TOPIC = 50
 
 
 @dataclass(frozen=True)

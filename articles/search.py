@@ -1,12 +1,15 @@
 """Full-text search: keep the index up to date, query it, and highlight what matched.
 
 SQLite keeps the index in the FTS5 table ``articles_search`` (rowid = article id); PostgreSQL
-keeps a ``search_vector`` column on ``articles_article``. Both are made by migration 0004 and are
-not part of the model, so all access here is raw SQL. Results always pass through
-``Article.objects.published()``: the index holds drafts too.
+keeps two columns on ``articles_article``: ``search_vector`` (headline, standfirst, body and
+topic names; migration 0004) and ``search_summary_vector`` (the same without the body;
+migration 0011). Neither store is part of the model, so all access here is raw SQL. Results
+always pass through ``Article.objects.published()``: the index holds drafts too.
 """
 
+import functools
 import html
+import itertools
 import re
 import unicodedata
 
@@ -19,9 +22,14 @@ from django.utils.safestring import mark_safe
 from .models import Article, Topic
 
 MAX_QUERY_LENGTH = 200
+# A search finds at most this many stories (50 pages of 20); see search_articles().
+MAX_RESULTS = 1000
 SNIPPET_WORDS = 30
 # Letters and digits, as FTS5's unicode61 tokenizer splits words (the underscore separates).
 WORD = re.compile(r"[^\W_]+")
+# A query without these is only words, which websearch_to_tsquery() joins with & and |: no
+# "-word" to exclude, no "quoted phrase", no word it splits into a phrase (anti-doping, o'brien).
+NOT_ONLY_WORDS = re.compile(r"[^\w\s]|_")
 
 # Headline 10, standfirst 4, body 1, topics 2; bm25() is lower for better matches.
 SQLITE_RANK = "bm25(articles_search, 10.0, 4.0, 1.0, 2.0)"
@@ -34,6 +42,12 @@ PG_VECTOR = (
     f"setweight(to_tsvector('{PG_CONFIG}', %s), 'C') || "
     f"setweight(to_tsvector('{PG_CONFIG}', %s), 'B')"
 )
+# The summary: PG_VECTOR without the body. Its three %s are headline, standfirst, topic names.
+PG_SUMMARY_VECTOR = (
+    f"setweight(to_tsvector('{PG_CONFIG}', %s), 'A') || "
+    f"setweight(to_tsvector('{PG_CONFIG}', %s), 'B') || "
+    f"setweight(to_tsvector('{PG_CONFIG}', %s), 'B')"
+)
 INDEXED_FIELDS = {"headline", "standfirst", "body"}
 
 
@@ -42,9 +56,16 @@ def plain_text(body):
     return " ".join(html.unescape(strip_tags((body or "").replace("<", " <"))).split())
 
 
-def _fold(word):
+@functools.lru_cache(maxsize=8192)
+def _fold_unicode(word):
     decomposed = unicodedata.normalize("NFKD", word.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _fold(word):
+    """Return a word as the index compares it: without case or accents."""
+    # For ASCII, casefold() is lower() and NFKD changes nothing: most words need no more.
+    return word.lower() if word.isascii() else _fold_unicode(word)
 
 
 def query_words(query):
@@ -73,8 +94,9 @@ def index_article(article):
             )
         elif connection.vendor == "postgresql":
             cursor.execute(
-                f"UPDATE articles_article SET search_vector = {PG_VECTOR} WHERE id = %s",
-                [*fields, article.pk],
+                f"UPDATE articles_article SET search_vector = {PG_VECTOR}, "
+                f"search_summary_vector = {PG_SUMMARY_VECTOR} WHERE id = %s",
+                [*fields, article.headline, article.standfirst, topics, article.pk],
             )
 
 
@@ -115,7 +137,10 @@ def on_topic_saved(sender, instance, created, **kwargs):
 
 
 def search_articles(query, *, section=None, date_from=None, date_to=None):
-    """Return the published articles matching the query, best match first, newest on a tie."""
+    """Return the published articles matching the query, best match first, newest on a tie.
+
+    On PostgreSQL these are at most MAX_RESULTS stories; see _pg_found() for which ones.
+    """
     words = query_words(query)
     articles = Article.objects.published()
     if section:
@@ -127,49 +152,161 @@ def search_articles(query, *, section=None, date_from=None, date_to=None):
     if not words:
         return articles.none()
     if connection.vendor == "postgresql":
-        tsquery = f"websearch_to_tsquery('{PG_CONFIG}', %s)"
         text = query[:MAX_QUERY_LENGTH].replace("\x00", "")
-        articles = articles.alias(
-            is_match=RawSQL(f"articles_article.search_vector @@ {tsquery}", [text], BooleanField())
-        ).filter(is_match=True)
-        rank = RawSQL(f"-ts_rank(articles_article.search_vector, {tsquery})", [text], FloatField())
-    else:
-        # Every word quoted, so that the reader's operators and punctuation are plain text.
-        match = " ".join(f'"{word}"' for word in words)
-        articles = articles.filter(
-            pk__in=RawSQL(
-                "SELECT rowid FROM articles_search WHERE articles_search MATCH %s", [match]
+        tsquery = f"websearch_to_tsquery('{PG_CONFIG}', %s)"
+        summary = "coalesce(articles_article.search_summary_vector, ''::tsvector)"
+        return (
+            articles.filter(pk__in=_pg_found(articles, text))
+            .for_listing()
+            .annotate(
+                # Headline, standfirst or topic matches first, then body-only ones.
+                in_summary=RawSQL(f"{summary} @@ {tsquery}", [text], BooleanField()),
+                rank=RawSQL(f"ts_rank({summary}, {tsquery})", [text], FloatField()),
             )
+            .order_by("-in_summary", "-rank", "-published_at", "-pk")
         )
-        rank = RawSQL(
-            f"SELECT {SQLITE_RANK} FROM articles_search "
-            "WHERE articles_search MATCH %s AND rowid = articles_article.id",
-            [match],
-            FloatField(),
-        )
+    # Every word quoted, so that the reader's operators and punctuation are plain text.
+    match = " ".join(f'"{word}"' for word in words)
+    articles = articles.filter(
+        pk__in=RawSQL("SELECT rowid FROM articles_search WHERE articles_search MATCH %s", [match])
+    )
+    rank = RawSQL(
+        f"SELECT {SQLITE_RANK} FROM articles_search "
+        "WHERE articles_search MATCH %s AND rowid = articles_article.id",
+        [match],
+        FloatField(),
+    )
     return articles.for_listing().annotate(rank=rank).order_by("rank", "-published_at", "-pk")
+
+
+def _pg_found(articles, text):
+    """Return SQL for the ids of the (at most MAX_RESULTS) stories a PostgreSQL search finds.
+
+    Ranking every match does not scale: a topic word such as "housing" is in two thirds of
+    100,000 stories, and each full vector is kilobytes stored out of line, so testing or
+    ranking a row against it means fetching and decompressing it; so does counting them all.
+    Instead a search takes the newest MAX_RESULTS stories whose headline, standfirst or topics
+    match, tested against the small summary vector kept in the row (the planner walks the
+    newest-first index when many stories match, the summary's GIN index when few do). Only
+    when there are fewer than that does it add the newest stories that match in the body
+    only. The caller ranks these few: summary matches first, by ts_rank on the summary
+    (headline above standfirst), newest on a tie. A word in fewer than MAX_RESULTS stories
+    finds them all, as before; a very common one finds its MAX_RESULTS best recent stories
+    (50 pages), and the page counts those.
+
+    The body tier reads the query through a sub-select, which hides it from the planner's
+    statistics: so the full vector is only ever searched through its GIN index (a bitmap, no
+    vector is read), never tested row by row in a newest-first walk or a sequential scan,
+    plans whose cost the planner underestimates for vectors stored out of line.
+    """
+    tsquery = f"websearch_to_tsquery('{PG_CONFIG}', %s)"
+    in_summary = f"articles_article.search_summary_vector @@ {tsquery}"
+    in_body = f"articles_article.search_vector @@ (SELECT {tsquery})"
+    summary_tier = articles.alias(in_summary=RawSQL(in_summary, [text], BooleanField())).filter(
+        in_summary=True
+    )
+    if NOT_ONLY_WORDS.search(text):
+        # A summary match is a full match for words joined by & and |, not for "-word" or a
+        # phrase that spans fields: check the full vector too (in these few rows only).
+        summary_tier = summary_tier.alias(
+            in_full=RawSQL(f"articles_article.search_vector @@ {tsquery}", [text], BooleanField())
+        ).filter(in_full=True)
+    body_tier = articles.alias(
+        not_in_summary=RawSQL(f"({in_summary}) IS NOT TRUE", [text], BooleanField()),
+        in_body=RawSQL(in_body, [text], BooleanField()),
+    ).filter(not_in_summary=True, in_body=True)
+    newest = ("-published_at", "-pk")
+    first_sql, first_params = (
+        summary_tier.order_by(*newest).values("pk")[:MAX_RESULTS].query.sql_with_params()
+    )
+    then_sql, then_params = (
+        body_tier.order_by(*newest).values("pk")[:MAX_RESULTS].query.sql_with_params()
+    )
+    # LIMIT 0 when the first tier is full: the body tier is then never run.
+    return RawSQL(
+        f"WITH first_tier AS MATERIALIZED ({first_sql}) "
+        "SELECT * FROM first_tier UNION ALL "
+        f"(SELECT * FROM ({then_sql}) AS body_tier "
+        "LIMIT GREATEST(%s - (SELECT count(*) FROM first_tier), 0))",
+        [*first_params, *then_params, MAX_RESULTS],
+    )
+
+
+class SearchResults:
+    """The stories a search found, for the paginator: ids in order, articles a page at a time.
+
+    Counting is free (the ids are in memory), and a page is one query by primary key.
+    """
+
+    def __init__(self, ids):
+        self.ids = ids
+
+    def __len__(self):
+        return len(self.ids)
+
+    def __getitem__(self, index):
+        ids = self.ids[index] if isinstance(index, slice) else [self.ids[index]]
+        if not ids:
+            return []
+        found = {a.pk: a for a in Article.objects.published().for_listing().filter(pk__in=ids)}
+        articles = [found[pk] for pk in ids if pk in found]
+        return articles if isinstance(index, slice) else articles[0]
+
+
+def search_results(query, **filters):
+    """Return what search_articles() finds as SearchResults, in one query."""
+    found = search_articles(query, **filters).values_list("pk", flat=True)[:MAX_RESULTS]
+    return SearchResults(list(found))
+
+
+@functools.lru_cache(maxsize=256)
+def _folded_terms(query):
+    return frozenset(_fold(word) for word in query_words(query))
+
+
+def _texts(article):
+    yield article.standfirst
+    yield plain_text(article.body)  # only made when the standfirst has no match
+    yield article.headline
+
+
+def _first_match(texts, terms):
+    """Return (text, its words up to the first match, the rest of its words), or None.
+
+    The words are read only as far as the first match, each folded only as far as needed.
+    """
+    for text in texts:
+        words = WORD.finditer(text)
+        tokens = []
+        for token in words:
+            tokens.append(token)
+            if _fold(token.group()) in terms:
+                return text, tokens, words
+    return None
 
 
 def snippet_html(article, query):
     """Return a short, escaped passage of the article with the query's words in <mark>."""
-    terms = {_fold(word) for word in query_words(query)}
-    for text in (article.standfirst, plain_text(article.body), article.headline):
-        tokens = list(WORD.finditer(text))
-        hits = [i for i, token in enumerate(tokens) if _fold(token.group()) in terms]
-        if hits:
-            break
-    else:
+    terms = _folded_terms(query)
+    found = _first_match(_texts(article), terms)
+    if found is None:
         return escape(article.excerpt)
-    first = max(0, hits[0] - SNIPPET_WORDS // 3)
+    text, tokens, words = found
+    # The passage starts a few words before the first match; read on to its end, and one word
+    # further to know whether the text goes on.
+    first = max(0, len(tokens) - 1 - SNIPPET_WORDS // 3)
+    tokens.extend(itertools.islice(words, first + SNIPPET_WORDS + 1 - len(tokens)))
     last = min(len(tokens), first + SNIPPET_WORDS) - 1
+    more = last < len(tokens) - 1
     parts = ["…" if first else ""]
     position = tokens[first].start()
-    for i in range(first, last + 1):
-        token = tokens[i]
-        parts.append(escape(text[position : token.start()]))
-        word = escape(token.group())
-        parts.append(f"<mark>{word}</mark>" if i in hits else word)
-        position = token.end()
-    parts.append("…" if last < len(tokens) - 1 else escape(text[position:]))
-    # Every piece above is escaped; only the marks are markup.
+    for token in tokens[first : last + 1]:
+        if _fold(token.group()) in terms:
+            parts.append(html.escape(text[position : token.start()]))
+            parts.append(f"<mark>{html.escape(token.group())}</mark>")
+            position = token.end()
+    parts.append(html.escape(text[position : tokens[last].end() if more else len(text)]))
+    parts.append("…" if more else "")
+    # Every piece above is escaped (html.escape, as django.utils.html.escape); only the marks
+    # are markup.
     return mark_safe("".join(parts))

@@ -15,7 +15,7 @@ from .models import Article, ArticleRedirect, Author, Correction, Section, Topic
 from .page_cache import cache_for_readers, tag
 from .paging import page_or_404
 from .related import related_cards
-from .search import MAX_QUERY_LENGTH, search_articles, snippet_html
+from .search import MAX_QUERY_LENGTH, MAX_RESULTS, search_results, snippet_html
 
 STORIES_PER_SECTION_ON_FRONT = 4
 
@@ -187,7 +187,7 @@ def search(request):
     page = None
     results = []
     if query:
-        page = _page(request, search_articles(query, **filters))
+        page = _page(request, search_results(query, **filters))
         results = [(article, snippet_html(article, query)) for article in page]
     # The page links keep the query and filters; only the page number changes.
     kept = {
@@ -205,6 +205,7 @@ def search(request):
             "page": page,
             "results": results,
             "page_query": urlencode({key: value for key, value in kept.items() if value}),
+            "max_results": MAX_RESULTS,
         },
     )
     return tag(response, "search")

@@ -70,7 +70,7 @@ def test_without_services_the_database_holds_cache_and_sessions():
 
 def test_redis_url_makes_redis_the_cache_and_caches_sessions():
     settings = _settings_under({"REDIS_URL": "redis://cache.internal:6379/2"})
-    assert settings["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings["cache"] == "newsroom.cache.RedisCache"
     assert settings["cache_location"] == "redis://cache.internal:6379/2"
     assert settings["sessions"] == "django.contrib.sessions.backends.cached_db"
 

@@ -3,9 +3,11 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import search, views
 from tests.factories import (
     make_article,
     make_draft,
@@ -212,3 +214,45 @@ def test_query_count_is_constant(client, django_assert_max_num_queries, n):
     with django_assert_max_num_queries(3):
         response = client.get(URL, {"q": "lemur"})
     assert len(response.context["results"]) == min(n, 20)
+
+
+def test_topic_match_ranks_above_body_match(client):
+    in_body = make_article(body="<p>Talk of the tapir went on.</p>")
+    in_topics = make_article(
+        topics=[make_topic(name="Tapirs tapir")], published_at=timezone.now() - timedelta(days=3)
+    )
+    assert _results(client, q="tapir") == [in_topics, in_body]
+
+
+def test_at_most_max_results_are_found_the_best_first(client, monkeypatch):
+    monkeypatch.setattr(search, "MAX_RESULTS", 2)
+    monkeypatch.setattr(views, "MAX_RESULTS", 2)
+    now = timezone.now()
+    in_headline = make_article(headline="Gecko news", published_at=now - timedelta(days=3))
+    newer = make_article(body="<p>gecko</p>", published_at=now - timedelta(days=1))
+    make_article(body="<p>gecko</p>", published_at=now - timedelta(days=2))
+    make_draft(headline="Gecko draft")
+    make_scheduled(headline="Gecko later")
+    response = client.get(URL, {"q": "gecko"})
+    assert [article for article, _ in response.context["results"]] == [in_headline, newer]
+    assert response.context["page"].paginator.count == 2
+    assert "2 or more stories found: these are the 2 that match best." in response.text
+
+
+def test_many_headline_matches_leave_out_the_oldest(client, monkeypatch):
+    monkeypatch.setattr(search, "MAX_RESULTS", 2)
+    now = timezone.now()
+    newest, newer = (
+        make_article(headline=f"Heron news {n}", published_at=now - timedelta(days=n))
+        for n in (1, 2)
+    )
+    make_article(headline="Heron news 3", published_at=now - timedelta(days=3))
+    make_article(body="<p>heron</p>")
+    assert _results(client, q="heron") == [newest, newer]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite searches words only")
+def test_excluded_word_in_the_body_excludes_a_headline_match(client):
+    make_article(headline="Strikes ahead", body="<p>The housing plan.</p>")
+    other = make_article(headline="Strikes ahead", body="<p>The rail plan.</p>")
+    assert _results(client, q="strikes -housing") == [other]

@@ -1,0 +1,116 @@
+"""The servers a benchmark phase needs, started together and always stopped (used by run.py)."""
+
+import contextlib
+import subprocess
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen
+    url: str
+
+
+class Stack(contextlib.ExitStack):
+    def gunicorn(self, env, port, *, page_cache, front_cache=None):
+        env = {
+            **env,
+            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "PAGE_CACHE_ENABLED": "1" if page_cache else "0",
+            "NEWSROOM_FRONT_CACHES": f"http://127.0.0.1:{front_cache}/" if front_cache else "",
+        }
+        process = self._start(
+            [GUNICORN, "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "newsroom.wsgi"],
+            env=env,
+            cwd=ROOT,
+        )
+        server = Server(process, f"http://127.0.0.1:{port}")
+        wait_for(f"{server.url}/robots.txt", process)
+        return server
+
+    def varnish(self, work, *, backend_port, port):
+        vcl = work / "newsroom.vcl"
+        source = (ROOT / "deploy" / "varnish" / "newsroom.vcl").read_text()
+        vcl.write_text(source.replace('.port = "8000"', f'.port = "{backend_port}"'))
+        process = self._start(
+            [
+                "varnishd",
+                "-F",
+                "-n",
+                str(work / "varnish"),
+                "-a",
+                f"127.0.0.1:{port}",
+                "-f",
+                str(vcl),
+                "-s",
+                "malloc,256m",
+            ]
+        )
+        wait_for(f"http://127.0.0.1:{port}/robots.txt", process)
+        return Server(process, f"http://127.0.0.1:{port}")
+
+    def _start(self, command, **options):
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, **options
+        )
+        self.callback(_stop, process)
+        return process
+
+
+def _stop(process):
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def wait_for(url, process, seconds=60):
+    deadline = time.monotonic() + seconds
+    while True:
+        if process.poll() is not None:
+            raise SystemExit(f"{process.args[0]} stopped at once:\n{process.stderr.read()}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                response.read()
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def etag(url):
+    with urllib.request.urlopen(url, timeout=10) as response:
+        response.read()
+        return response.headers["ETag"]
+
+
+def worker_memory(master_pid):
+    """Memory of each worker under a gunicorn master, in MiB: resident, proportional, own.
+
+    With preload_app the workers share the pages Django loaded in the master; "pss" counts a
+    shared page in part to each process that maps it, "own" counts only what is the worker's.
+    """
+    children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
+    workers = []
+    for pid in children:
+        fields = {}
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
+            name, value, *_ = line.split()
+            fields[name.rstrip(":")] = int(value) / 1024
+        workers.append(
+            {
+                "rss": round(fields["Rss"], 1),
+                "pss": round(fields["Pss"], 1),
+                "own": round(fields["Private_Clean"] + fields["Private_Dirty"], 1),
+            }
+        )
+    return workers
