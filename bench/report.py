@@ -10,7 +10,7 @@ LABELS = {
     "front_cached": "Front page from Django's cache",
     "search_uncached": "Search, uncached",
     "search_one_reader": "Search, one reader at a time",
-    "comment_post": "Comment POST (stored, held for moderation)",
+    "comment_post": "Comment POST (stored, waits for a moderator)",
 }
 ANCHORS = {
     "wagtail": "Wagtail 8 page",
@@ -181,7 +181,9 @@ def phase_section(title, phase, anchors):
     lines += [
         "",
         f"Comment posts: wrk had {posted:,} answers, warm-up included, and {stored:,} new "
-        "comments were stored (a post still in flight when wrk stops is stored unanswered).",
+        "comments were stored (a post still in flight when wrk stops is stored unanswered): "
+        + ", ".join(f"{n:,} {status}" for status, n in phase["comments_stored_by_status"].items())
+        + ".",
         "",
         "In process (Django's test client, page cache off, median of 200, 5 for the desk):",
         "",

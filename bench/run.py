@@ -217,9 +217,14 @@ def prepare_database(env):
 
 COUNTS = """
 import json
+from django.db.models import Count
 from articles.models import Article
 from comments.models import Comment
-print(json.dumps({"articles": Article.objects.count(), "comments": Comment.objects.count()}))
+print(json.dumps({
+    "articles": Article.objects.count(),
+    "comments": Comment.objects.count(),
+    "statuses": dict(Comment.objects.values_list("status").annotate(n=Count("pk")).order_by()),
+}))
 """
 
 
@@ -299,6 +304,11 @@ def measure_phase(label, env, work, reference, knobs, *, moderation=False):
         "wrk": figures,
         "memory": memory,
         "comments_stored": stored["comments"] - counts["comments"],
+        "comments_stored_by_status": {
+            status: n - counts["statuses"].get(status, 0)
+            for status, n in stored["statuses"].items()
+            if n != counts["statuses"].get(status, 0)
+        },
     }
 
 
