@@ -42,6 +42,14 @@ def reader():
     return Client()
 
 
+def _cache_is_redis():
+    from django.conf import settings
+    from django.core.cache.backends.redis import RedisCache
+    from django.utils.module_loading import import_string
+
+    return issubclass(import_string(settings.CACHES["default"]["BACKEND"]), RedisCache)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _redis_cache_of_this_run():
     """Give this test run its own corner of a shared Redis, when REDIS_URL configures one."""
@@ -49,7 +57,7 @@ def _redis_cache_of_this_run():
     from django.core.cache.backends.redis import RedisCache
     from django.test import override_settings
 
-    if settings.CACHES["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
+    if not _cache_is_redis():
         yield  # The database cache is rolled back with each test's transaction.
         return
     # Parallel or overlapping runs on one Redis (two checkouts, CI beside a developer) each get
@@ -77,9 +85,7 @@ def _redis_cache_of_this_run():
 def _redis_cache_emptied(_redis_cache_of_this_run):
     # Cached pages, rate-limit counters and sessions of one test are not there for the next.
     yield
-    from django.conf import settings
-
-    if settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    if _cache_is_redis():
         from django.core.cache import cache
 
         cache.clear()
@@ -89,12 +95,11 @@ def _redis_cache_emptied(_redis_cache_of_this_run):
 def redis_client():
     """Return a client of the Redis that serves as the cache; skip the test without one."""
     import redis
-    from django.conf import settings
 
     url = os.environ.get("REDIS_URL", "")
     if not url:
         pytest.skip("REDIS_URL is not set: the Redis tests are skipped (CI runs them)")
-    if settings.CACHES["default"]["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
+    if not _cache_is_redis():
         pytest.skip("the cache is not Redis in these settings: the Redis tests are skipped")
     client = redis.Redis.from_url(url, socket_connect_timeout=2)
     try:
