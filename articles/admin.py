@@ -301,6 +301,12 @@ class ArticleAdmin(RevisionsAdminMixin, PreviewAdminMixin, admin.ModelAdmin):
     def has_publish_permission(self, request):
         return request.user.has_perm(workflow.PUBLISH)
 
+    def has_change_permission(self, request, obj=None):
+        # Writers still open a live or withdrawn story, read-only, and its revisions.
+        if obj is not None and not workflow.can_edit(request.user, obj.status):
+            return False
+        return super().has_change_permission(request, obj)
+
     def save_model(self, request, obj, form, change):
         services.article_prepare_move(
             article=obj, before_status=form.before.status, user=request.user

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
 from articles.views import render_article
+from newsroom import ratelimit
 
-from . import policy, ratelimit, reporting, services
+from . import policy, reporting, services
 from .forms import CommentForm
 from .models import Comment
 from .thread import NOTICE_SESSION_KEY, remember_pending

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -60,22 +61,30 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "django_prose_editor",
+    "newsroom",
     "articles",
     "comments",
     "images",
 ]
 
 MIDDLEWARE = [
+    # First, so every later layer (rate limits, login limits, logs) sees the reader's address
+    # rather than the proxy's.
+    "newsroom.proxies.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "newsroom.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag on every page and 304 for a conditional request that still matches.
     "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "newsroom.sessions.SessionRenewalMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "newsroom.outage.DatabaseOutageMiddleware",  # 503, not 500, while the database is down
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -91,6 +100,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                # {{ csp_nonce }}: only admin pages use it (the rich-text editor's import map).
+                "django.template.context_processors.csp",
                 "articles.context_processors.site",
             ],
         },
@@ -211,6 +222,62 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Content Security Policy (Django's ContentSecurityPolicyMiddleware): every script, stylesheet,
+# image and font comes from this site, nothing inline runs. Readers' pages use no nonce, so one
+# cached copy serves everyone; admin pages that need an inline block (the rich-text editor's
+# import map) get a fresh nonce per request, added to the header only when a page uses it.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    # The hash is the rich-text editor's (Tiptap's) small base stylesheet, which it adds to the
+    # page as a <style> element; tests/browser/test_admin_policy.py fails if an upgrade changes it.
+    "style-src": [CSP.SELF, CSP.NONCE, "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
+    # data: for the small icons the admin's and the editor's stylesheets embed.
+    "img-src": [CSP.SELF, "data:", *env_list("DJANGO_CSP_IMG_SRC", "")],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "media-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "upgrade-insecure-requests": PRODUCTION,
+}
+if _csp_report_uri := os.environ.get("DJANGO_CSP_REPORT_URI", "").strip():
+    SECURE_CSP["report-uri"] = [_csp_report_uri]
+# Powerful browser features no page here uses (newsroom/headers.py).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    ]
+}
+# Addresses of our own proxies (Varnish, a load balancer), e.g. "127.0.0.1,10.0.0.0/8": a
+# request from one of them is taken to be from the last address it names in X-Forwarded-For
+# (newsroom/proxies.py). Unset, REMOTE_ADDR is the reader's address.
+NEWSROOM_TRUSTED_PROXIES = env_list("DJANGO_TRUSTED_PROXIES", "")
+
+# The admin. Its address can move away from the well-known /admin/ (DJANGO_ADMIN_PATH, e.g.
+# "desk-7f3a/"), which keeps drive-by scanners off the sign-in page; the limits below are
+# what actually protects it (newsroom/login_limits.py).
+NEWSROOM_ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin").strip().strip("/") + "/"
+# Failed sign-ins allowed per account and per address, as (failures, per this many seconds).
+LOGIN_LIMIT_PER_ACCOUNT = env_rate("DJANGO_LOGIN_LIMIT_PER_ACCOUNT", (5, 900))
+LOGIN_LIMIT_PER_IP = env_rate("DJANGO_LOGIN_LIMIT_PER_IP", (20, 900))
+# Staff sessions end after this many hours without a request (newsroom/sessions.py renews them
+# while in use), so an unattended desk does not stay signed in for Django's default two weeks.
+SESSION_COOKIE_AGE = int(float(os.environ.get("DJANGO_SESSION_IDLE_HOURS", "8")) * 3600)
 
 # Topic slugs keep their accents ("côte-divoire" stays readable); URLs accept them.
 TAGGIT_CASE_INSENSITIVE = True

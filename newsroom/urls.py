@@ -7,13 +7,15 @@ from django.urls import include, path
 from articles.page_cache import cache_tagged
 from articles.robots import robots_txt
 from articles.sitemaps import news_sitemaps, sitemaps
+from newsroom.login_limits import LimitedLoginForm
 
 admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} administration"
 admin.site.site_title = settings.NEWSROOM_SITE_NAME
 admin.site.index_title = "Newsroom desk"
+admin.site.login_form = LimitedLoginForm
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.NEWSROOM_ADMIN_PATH, admin.site.urls),
     path("comments/", include("comments.urls")),
     path("robots.txt", cache_tagged(robots_txt, "site"), name="robots"),
     path(
@@ -41,3 +43,7 @@ urlpatterns = [
 
 # Local development only; in production the web server or object storage serves media.
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# A database outage that surfaces outside a view (saving the session, say) still gets the 503
+# page; any other error gets the 500 page (newsroom/outage.py).
+handler500 = "newsroom.outage.server_error"

@@ -58,7 +58,9 @@ def _redis_cache_of_this_run():
     from django.test import override_settings
 
     if not _cache_is_redis():
-        yield  # The database cache is rolled back with each test's transaction.
+        # The database cache is rolled back with each test's transaction (live-server tests,
+        # which flush instead, empty it themselves: tests/browser/conftest.py).
+        yield
         return
     # Parallel or overlapping runs on one Redis (two checkouts, CI beside a developer) each get
     # a prefix of their own, and clear() removes only that prefix's keys: Django's clear() would

@@ -15,7 +15,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
-from comments import ratelimit
+from newsroom import ratelimit
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -154,6 +154,11 @@ def test_gunicorn_serves_pages_over_https_only(gunicorn_server):
     assert page.status == 200
     assert "max-age=31536000" in page.headers["Strict-Transport-Security"]
     assert page.headers["X-Frame-Options"] == "DENY"
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    policy = page.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in policy
+    assert "upgrade-insecure-requests" in policy
+    assert "session" not in page.headers.get("Set-Cookie", "")
 
     plain = _get(gunicorn_server + "/")
     assert plain.status == 301

@@ -6,6 +6,8 @@
 # to every cache in NEWSROOM_FRONT_CACHES, and this file drops the pages carrying those keys.
 # Run: varnishd -a :6081 -f /path/to/newsroom.vcl -p vcc_allow_inline_c=off
 # (set the backend below to where gunicorn listens).
+# Varnish adds the reader's address to X-Forwarded-For: set DJANGO_TRUSTED_PROXIES=127.0.0.1 on
+# the app, or every reader shares Varnish's address in the comment and sign-in limits.
 
 vcl 4.1;
 
@@ -39,6 +41,7 @@ sub vcl_recv {
         return (pass);  # comment posts, reports, the admin's forms
     }
     if (req.url ~ "^/(admin|comments|preview)/") {
+        # An admin moved by DJANGO_ADMIN_PATH is never cached either: its pages say no-cache.
         return (pass);
     }
     if (req.http.Cookie ~ "(^|;\s*)sessionid=") {

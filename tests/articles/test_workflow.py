@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -60,6 +61,24 @@ def test_writer_submits_a_draft_for_review_but_cannot_publish(writer_client):
     assert "Select a valid choice" in forged.content.decode()
     draft.refresh_from_db()
     assert draft.status == Article.Status.REVIEW
+
+
+def test_a_live_story_is_read_only_for_writers_and_open_to_editors(editor_client):
+    writer_client = Client()
+    writer_client.force_login(make_user(group="Writers"))
+    story = make_article(headline="Harbour strike ends")
+    editor_form = change_form_data(editor_client, story, headline="Harbour strike ends in a deal")
+    page = writer_client.get(_change_url(story)).content.decode()
+    assert "View article" in page
+    assert 'name="_save"' not in page
+    # The editor's own form, sent by a writer, changes nothing.
+    assert writer_client.post(_change_url(story), editor_form).status_code == 403
+    story.refresh_from_db()
+    assert story.headline == "Harbour strike ends"
+
+    editor_client.post(_change_url(story), editor_form)
+    story.refresh_from_db()
+    assert story.headline == "Harbour strike ends in a deal"
 
 
 def test_writer_cannot_set_a_publish_time(writer_client):
