@@ -3,7 +3,7 @@ import secrets
 import unicodedata
 
 from django import forms
-from django.core.validators import URLValidator
+from django.core.validators import MaxLengthValidator, URLValidator
 
 from .models import MAX_DEPTH, Comment
 
@@ -57,17 +57,23 @@ class CommentForm(forms.Form):
         kwargs.setdefault("initial", {}).setdefault("token", secrets.token_urlsafe(24))
         super().__init__(*args, **kwargs)
 
+    def _fits(self, field, text):
+        # The field checked the length as typed, but NFC can lengthen a text (U+FB2C is three
+        # characters once normalised): what is stored must fit its column too.
+        MaxLengthValidator(self.fields[field].max_length)(text)
+        return text
+
     def clean_name(self):
         name = tidy_text(self.cleaned_data["name"], keep_newlines=False)
         if not name:
             raise forms.ValidationError("Please give a name to show with your comment.")
-        return name
+        return self._fits("name", name)
 
     def clean_body(self):
         body = tidy_text(self.cleaned_data["body"], keep_newlines=True)
         if not body:
             raise forms.ValidationError("Please write a comment.")
-        return re.sub(r"\n{3,}", "\n\n", body)
+        return self._fits("body", re.sub(r"\n{3,}", "\n\n", body))
 
     def clean_token(self):
         token = self.cleaned_data["token"]

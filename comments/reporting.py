@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.db.models import F, Q
 
@@ -41,7 +42,10 @@ class ReportForm(forms.Form):
     )
 
     def clean_text(self):
-        return tidy_text(self.cleaned_data["text"], keep_newlines=True)
+        text = tidy_text(self.cleaned_data["text"], keep_newlines=True)
+        # Tidying can lengthen a text (NFC): what is stored must fit the column too.
+        MaxLengthValidator(self.fields["text"].max_length)(text)
+        return text
 
     def clean(self):
         data = super().clean()

@@ -40,7 +40,8 @@ def comments_context(request, article, *, form=None):
     row carrying the number of top-level comments that the page numbers need.
     """
     number = request.GET.get("cpage", "1")
-    if not (number.isascii() and number.isdigit()) or int(number) < 1:
+    # No thread has a billion pages; longer numbers would overflow the query's OFFSET.
+    if not (number.isascii() and number.isdigit()) or not 0 < len(number.lstrip("0")) <= 9:
         raise Http404("No such page.")
     per_page = settings.COMMENTS_PER_PAGE
     own = pending_ids(request)
@@ -87,6 +88,6 @@ def comments_context(request, article, *, form=None):
 def _find(comments, pk):
     """Return the comment with this id among those loaded, or None."""
     pk = str(pk or "")
-    if not (pk.isascii() and pk.isdigit()):
+    if not (pk.isascii() and pk.isdigit()) or len(pk) > 19:  # no id is that long
         return None
     return next((comment for comment in comments if comment.pk == int(pk)), None)

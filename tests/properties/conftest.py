@@ -1,0 +1,90 @@
+"""Hypothesis settings and shared data for the property tests.
+
+Each test makes its data once, through ordinary function-scoped fixtures, and every example
+then runs inside a savepoint that is rolled back (``rolled_back()``), so the examples of one
+test see the same rows and never each other's writes. That is why Hypothesis's warning about
+function-scoped fixtures is turned off here: the fixtures are not meant to be reset between
+examples.
+"""
+
+import os
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+from hypothesis import HealthCheck, settings
+
+from tests.factories import (
+    make_article,
+    make_author,
+    make_comment,
+    make_draft,
+    make_section,
+    make_topic,
+)
+
+_COMMON = {
+    "deadline": None,  # a page render is quick, but the first one of a run is not
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    "print_blob": True,
+}
+# Quick enough for every run of the suite; CI (or anyone) can ask for more with
+# HYPOTHESIS_PROFILE=newsroom-ci or newsroom-thorough.
+settings.register_profile("newsroom", max_examples=20, **_COMMON)
+settings.register_profile("newsroom-ci", max_examples=60, **_COMMON)
+settings.register_profile("newsroom-thorough", max_examples=500, **_COMMON)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "newsroom"))
+
+# Listings have this many stories a page in these tests, so that a few make several pages.
+PER_PAGE = 2
+
+
+@contextmanager
+def rolled_back():
+    """Run one example in a savepoint and undo everything it wrote."""
+    with transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def site(db, settings):
+    """Make a small site: one section, topic and author with five stories, and comments."""
+    settings.ARTICLES_PER_PAGE = PER_PAGE
+    settings.COMMENTS_PER_PAGE = PER_PAGE
+    section = make_section(slug="world", name="World")
+    topic = make_topic(name="Climate", slug="climate")
+    author = make_author(slug="ada-reporter", name="Ada Reporter")
+    now = timezone.now()
+    stories = [
+        make_article(
+            section=section,
+            topics=[topic],
+            authors=[author],
+            headline=f"Glacier report number {n}",
+            body=f"<p>The glacier story, part {n}.</p>",
+            published_at=now - timedelta(hours=n + 1),
+        )
+        for n in range(5)
+    ]
+    make_draft(section=section, topics=[topic], authors=[author], headline="Glacier draft")
+    article = stories[0]
+    comments = [make_comment(article=article, body=f"Thread {n} opens.") for n in range(5)]
+    return {
+        "section": section,
+        "topic": topic,
+        "author": author,
+        "stories": stories,
+        "article": article,
+        "comments": comments,
+    }
+
+
+@pytest.fixture
+def posting(site, settings):
+    """Let one address post as often as the examples need (each example is rolled back)."""
+    settings.COMMENTS_RATE_LIMIT_PER_IP = (10**9, 600)
+    settings.COMMENTS_RATE_LIMIT_PER_EMAIL = (10**9, 600)
+    return site
