@@ -1,0 +1,227 @@
+"""The objects and the bookkeeping behind tests/test_permission_matrix.py.
+
+Each test of the matrix gets a fresh ``World``: the objects are made the first time a row asks
+for one, so a row pays only for what it uses.
+"""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import cached_property
+
+from django.apps import apps
+from django.test import Client
+from django.urls import URLResolver, reverse
+from django.utils import timezone
+
+from articles.models import Article
+from articles.revisions import record_revision
+from comments import services as comment_services
+from comments.models import Comment, Commenter, CommentReport
+from tests.admin_forms import form_data
+from tests.factories import (
+    make_article,
+    make_author,
+    make_comment,
+    make_draft,
+    make_image,
+    make_scheduled,
+    make_section,
+    make_topic,
+    make_user,
+)
+
+ROLES = ["anonymous", "writer", "moderator", "editor", "superuser"]
+GROUPS = {"writer": "Writers", "moderator": "Moderators", "editor": "Editors"}
+
+# The apps whose rows a refused request must leave exactly as they were. Sessions are left
+# out on purpose: logging in and out writes them.
+WATCHED_APPS = {"admin", "articles", "auth", "comments", "images", "taggit"}
+
+
+@dataclass
+class Call:
+    """One request a row makes: where, with what, and how to tell that it took effect."""
+
+    url: str
+    data: dict = field(default_factory=dict)
+    effect: object = None  # A function of no arguments: True once the POST has done its job.
+
+
+class World:
+    """The newsroom the rows act on: an article in each state, comments in each status…"""
+
+    client = None  # The browser of the role under test, and its user (None when anonymous).
+    role_user = None
+
+    def log_in(self, client, role):
+        self.client = client
+        self.role_user = self.user(role)
+        if self.role_user:
+            client.force_login(self.role_user)
+
+    def user(self, role):
+        """Return a new user playing the role, or None for the anonymous reader."""
+        if role == "anonymous":
+            return None
+        if role == "superuser":
+            return make_user(is_staff=True, is_superuser=True)
+        return make_user(group=GROUPS[role])
+
+    @cached_property
+    def harvester(self):
+        # A second browser, logged in as a superuser, that opens the forms a forged POST copies.
+        client = Client()
+        client.force_login(make_user(is_staff=True, is_superuser=True, username="harvester"))
+        return client
+
+    def forge(self, url, form_id, **changes):
+        """Return what the form on this page sends when a superuser submits it with changes."""
+        page = self.harvester.get(url)
+        assert page.status_code == 200, f"{url} did not open for a superuser"
+        data = form_data(page, form_id)
+        data.update({name: [v] if isinstance(v, str) else v for name, v in changes.items()})
+        return data
+
+    # Editorial objects
+
+    @cached_property
+    def section(self):
+        return make_section(name="Matrix politics", slug="matrix-politics")
+
+    @cached_property
+    def spare_section(self):
+        # No articles: the only kind of section that can be deleted.
+        return make_section(name="Matrix spare", slug="matrix-spare")
+
+    @cached_property
+    def author(self):
+        return make_author(name="Matrix Author", slug="matrix-author")
+
+    @cached_property
+    def topic(self):
+        return make_topic(name="Matrix topic")
+
+    @cached_property
+    def image(self):
+        # Without renditions: quicker, and every page falls back to the original.
+        return make_image(size=(64, 36), renditions=False, alt_text="Matrix picture")
+
+    @cached_property
+    def draft(self):
+        return make_draft(section=self.section, headline="Matrix draft")
+
+    @cached_property
+    def review(self):
+        return make_draft(section=self.section, status=Article.Status.REVIEW)
+
+    @cached_property
+    def published(self):
+        return make_article(section=self.section, headline="Matrix live story")
+
+    @cached_property
+    def scheduled(self):
+        return make_scheduled(section=self.section)
+
+    @cached_property
+    def unpublished(self):
+        return make_draft(section=self.section, status=Article.Status.UNPUBLISHED)
+
+    @cached_property
+    def withdrawn(self):
+        return make_article(
+            section=self.section,
+            status=Article.Status.WITHDRAWN,
+            withdrawn_reason="A court order.",
+            withdrawn_at=timezone.now() - timedelta(minutes=5),
+        )
+
+    @cached_property
+    def revised(self):
+        """Return a published article with two revisions: "First words", then "Second words"."""
+        article = make_article(section=self.section, headline="First words")
+        record_revision(article=article, note="Created")
+        article.headline = "Second words"
+        article.save()
+        record_revision(article=article, note="Edited")
+        article.refresh_from_db()
+        return article
+
+    # Comments
+
+    @cached_property
+    def comments(self):
+        """Return a comment in each status, and a reported one, on the live story."""
+        made = {
+            status: make_comment(article=self.published, status=status, email=f"{status}@x.org")
+            for status in Comment.Status.values
+        }
+        reported = make_comment(article=self.published, email="reported@x.org")
+        CommentReport.objects.create(comment=reported, reason=CommentReport.Reason.ABUSIVE)
+        Comment.objects.filter(pk=reported.pk).update(is_reported=True, report_count=1)
+        made["reported"] = reported
+        return made
+
+    @cached_property
+    def comment(self):
+        return self.comments["pending"]
+
+    @cached_property
+    def decision(self):
+        """Return another moderator's decision, the latest on its comment, so undoable."""
+        comment = make_comment(article=self.published, status=Comment.Status.PENDING)
+        return comment_services.comment_decide(
+            comment=comment,
+            status=Comment.Status.REJECTED,
+            moderator=make_user(group="Moderators"),
+        )
+
+    @cached_property
+    def commenter(self):
+        email = "regular@example.org"
+        make_comment(article=self.published, email=email)
+        return Commenter.objects.create(email=email)
+
+    # Accounts
+
+    @cached_property
+    def spare_group(self):
+        from django.contrib.auth.models import Group
+
+        return Group.objects.create(name="Matrix interns")
+
+    @cached_property
+    def spare_user(self):
+        return make_user(username="matrix-intern", first_name="Ivy")
+
+
+def database_state():
+    """Return every row of the watched apps, to tell whether a request changed anything."""
+    state = {}
+    for model in apps.get_models(include_auto_created=True):
+        if model._meta.app_label in WATCHED_APPS:
+            state[model._meta.label] = list(model.objects.order_by("pk").values_list())
+    return state
+
+
+def changed_tables(before, after):
+    return sorted(label for label in before if before[label] != after[label])
+
+
+def admin_url_keys(patterns, prefix=""):
+    """Yield each admin URL's name, or its route when it has none, walking every include."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from admin_url_keys(pattern.url_patterns, prefix + str(pattern.pattern))
+        else:
+            yield pattern.name or prefix + str(pattern.pattern)
+
+
+def is_login_redirect(response):
+    return response.status_code == 302 and response["Location"].startswith(reverse("admin:login"))
+
+
+def answer(response):
+    """Name the response in the table's words: "login", "302" (elsewhere), "200", "403"…"""
+    if is_login_redirect(response):
+        return "login"
+    return str(response.status_code)

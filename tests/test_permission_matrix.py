@@ -1,0 +1,767 @@
+"""Who may open each admin page and do each admin action, for every role, in one table.
+
+Each row names the admin URL (or "app.model:action" for a bulk action) it exercises, how to
+make the request, and the answer each role gets, in the columns
+
+    anonymous   Writers   Moderators   Editors   superuser
+
+in these words:
+
+    200, 403, 404   the status of the answer
+    302             a redirect somewhere other than the login page
+    login           a redirect to the admin's login page (and, for a POST, nothing changed)
+    done            the POST took effect, as checked in the database
+    refused         the POST changed nothing in the database
+    ignored         the POST saved, but without the change it asked for (a read-only field)
+
+Every request checks the database before and after: apart from "done" and "ignored", nothing
+may change, GETs included. POSTs that a role may not make are forged from the form a
+superuser sees, so a hidden button is no protection. test_every_admin_url_and_action_has_a_row
+fails on an admin page or action without a row.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.contrib import admin
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Group, User
+from django.contrib.contenttypes.models import ContentType
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from articles import preview
+from articles.models import Article, Author, Section, Topic
+from comments.models import Comment, CommentDecision, Commenter, CommenterNote
+from images.models import Image
+from tests.admin_forms import form_errors
+from tests.admin_matrix import (
+    ROLES,
+    Call,
+    World,
+    admin_url_keys,
+    answer,
+    changed_tables,
+    database_state,
+)
+from tests.factories import upload
+
+GET, POST = "GET", "POST"
+
+
+@dataclass(frozen=True)
+class Row:
+    covers: str  # The admin URL name (its route if unnamed), or "app.model:action".
+    method: str
+    build: object  # A function of the World that returns the Call to make.
+    cells: str  # Five answers, one per role, in the order of ROLES.
+    variant: str = ""
+
+    @property
+    def id(self):
+        return f"{self.covers}[{self.variant}]" if self.variant else self.covers
+
+    def expected(self, role):
+        cells = self.cells.split()
+        assert len(cells) == len(ROLES), f"{self.id}: the row needs {len(ROLES)} cells"
+        return dict(zip(ROLES, cells, strict=True))[role]
+
+
+def _url(name, *args):
+    return reverse(f"admin:{name}", args=args)
+
+
+def page(name, obj=None, query=""):
+    """Return a builder for a GET of the named admin page, of the world's ``obj`` if given."""
+
+    def build(world):
+        args = [getattr(world, obj).pk] if obj else []
+        return Call(_url(name, *args) + query)
+
+    return build
+
+
+def _fresh(model, pk):
+    return model.objects.filter(pk=pk).first()
+
+
+def _gone(model, pk):
+    return lambda: not model.objects.filter(pk=pk).exists()
+
+
+# Site-wide pages
+
+
+def logout(world):
+    return Call(_url("logout"), effect=lambda: "_auth_user_id" not in world.client.session)
+
+
+def password_change(world):
+    # The role's own password: the client is logged in as the role's user.
+    return Call(
+        _url("password_change"),
+        {
+            "old_password": "a-long-test-passphrase",
+            "new_password1": "a-brand-new-passphrase",
+            "new_password2": "a-brand-new-passphrase",
+        },
+        effect=lambda: (
+            world.role_user is not None
+            and _fresh(User, world.role_user.pk).check_password("a-brand-new-passphrase")
+        ),
+    )
+
+
+def autocomplete(source, field_name, found):
+    """Return a builder for an autocomplete search from ``source``'s field, for ``found``."""
+    app_label, model_name = source.split(".")
+
+    def build(world):
+        term = str(getattr(world, found)).split()[0]
+        query = f"term={term}&app_label={app_label}&model_name={model_name}&field_name={field_name}"
+        return Call(f"{_url('autocomplete')}?{query}")
+
+    return build
+
+
+def view_on_site(world):
+    content_type = ContentType.objects.get_for_model(Article)
+    return Call(_url("view_on_site", content_type.pk, world.published.pk))
+
+
+def app_index(app_label):
+    return lambda world: Call(reverse("admin:app_list", kwargs={"app_label": app_label}))
+
+
+def no_such_page(world):
+    return Call(_url("index") + "no-such-page/")
+
+
+def old_change_address(model):
+    """Return a builder for ``<id>/``, the admin's old change address, which redirects."""
+    opts = model._meta
+
+    def build(world):
+        obj = {
+            Group: lambda: world.spare_group,
+            User: lambda: world.spare_user,
+            Section: lambda: world.section,
+            Author: lambda: world.author,
+            Topic: lambda: world.topic,
+            Article: lambda: world.draft,
+            Comment: lambda: world.comment,
+            Image: lambda: world.image,
+        }[model]()
+        change = _url(f"{opts.app_label}_{opts.model_name}_change", obj.pk)
+        return Call(change.removesuffix("change/"))
+
+    return build
+
+
+# The generic add, change and delete pages
+
+
+def add(model, check, **fields):
+    """Return a builder for a POST of the add form with these fields, checked by ``check``."""
+    opts = model._meta
+
+    def build(world):
+        url = _url(f"{opts.app_label}_{opts.model_name}_add")
+        data = world.forge(url, f"{opts.model_name}_form", **resolve(world, fields))
+        return Call(url, data, effect=lambda: model.objects.filter(**check).exists())
+
+    return build
+
+
+def change(obj, form_id, check, **fields):
+    """Return a builder for a POST of ``obj``'s change form with these fields."""
+
+    def build(world):
+        target = getattr(world, obj)
+        opts = target._meta
+        url = _url(f"{opts.app_label}_{opts.model_name}_change", target.pk)
+        data = world.forge(url, form_id, **resolve(world, fields))
+        model, pk = type(target), target.pk
+        return Call(url, data, effect=lambda: check(_fresh(model, pk)))
+
+    return build
+
+
+def delete(obj):
+    def build(world):
+        target = getattr(world, obj)
+        opts = target._meta
+        url = _url(f"{opts.app_label}_{opts.model_name}_delete", target.pk)
+        return Call(url, {"post": "yes"}, effect=_gone(type(target), target.pk))
+
+    return build
+
+
+def action(model, name, obj, check, **extra):
+    """Return a builder for the bulk action ``name`` on the world's ``obj``, from the list."""
+    opts = model._meta
+
+    def build(world):
+        target = obj(world) if callable(obj) else getattr(world, obj)
+        data = {"action": name, ACTION_CHECKBOX_NAME: [target.pk], "index": "0", **extra}
+        pk = target.pk
+        return Call(
+            _url(f"{opts.app_label}_{opts.model_name}_changelist"),
+            data,
+            effect=lambda: check(_fresh(model, pk)),
+        )
+
+    return build
+
+
+def delete_selected(model, obj):
+    return action(model, "delete_selected", obj, lambda gone: gone is None, post="yes")
+
+
+def resolve(world, fields):
+    """Let field values be functions of the world (a pk known only once the object exists)."""
+    return {name: value(world) if callable(value) else value for name, value in fields.items()}
+
+
+# Articles: the workflow moves on the change form, revisions and previews
+
+
+def _in_days(days):
+    when = timezone.localtime(timezone.now() + timedelta(days=days))
+    return {"published_at_0": when.strftime("%Y-%m-%d"), "published_at_1": "09:00:00"}
+
+
+def _status(state):
+    return lambda article: article.status == state
+
+
+def _scheduled_in(days):
+    def check(article):
+        target = (timezone.localtime(timezone.now()) + timedelta(days=days)).date()
+        return article.is_scheduled() and timezone.localtime(article.published_at).date() == target
+
+    return check
+
+
+def move(obj, check, **fields):
+    return change(obj, "article_form", check, **fields)
+
+
+def add_correction(world):
+    article = world.published
+    url = _url("articles_article_change", article.pk)
+    data = world.forge(
+        url,
+        "article_form",
+        **{
+            "corrections-TOTAL_FORMS": "1",
+            "corrections-0-kind": "correction",
+            "corrections-0-text": "An earlier version gave the wrong date.",
+            "corrections-0-published_at_0": timezone.localdate().isoformat(),
+            "corrections-0-published_at_1": "08:00:00",
+        },
+    )
+    return Call(url, data, effect=lambda: article.corrections.exists())
+
+
+def section_positions(world):
+    """Save a new position for a section straight from the list (list_editable)."""
+    section = world.section
+    url = _url("articles_section_changelist")
+    data = world.forge(url, "changelist-form", _save="Save")
+    [row] = [
+        key for key, value in data.items() if key.endswith("-id") and value == [str(section.pk)]
+    ]
+    data[row.replace("-id", "-position")] = ["77"]
+    return Call(url, data, effect=lambda: _fresh(Section, section.pk).position == 77)
+
+
+def revisions_compare(world):
+    url = _url("articles_article_revisions_compare", world.revised.pk)
+    return Call(f"{url}?from=1&to=2")
+
+
+def revision_restore_page(world):
+    return Call(_url("articles_article_revision_restore", world.revised.pk, 1))
+
+
+def revision_restore(world):
+    article = world.revised
+    url = _url("articles_article_revision_restore", article.pk, 1)
+    return Call(
+        url,
+        {"version": str(article.version)},
+        effect=lambda: _fresh(Article, article.pk).headline == "First words",
+    )
+
+
+def preview_link(world):
+    return Call(_url("articles_article_preview_link", world.draft.pk), {"hours": "24"})
+
+
+def shared_preview(world):
+    token = preview.make_token(world.draft, hours=1)
+    return Call(reverse("articles:preview", args=[token]))
+
+
+# Comments: the admin's form and actions, and the moderation desk
+
+
+def _comment(status):
+    return lambda world: world.comments[status]
+
+
+def desk(world):
+    reported = world.comments["reported"]
+    return Call(_url("comments_desk") + f"?queue=reported&article={reported.article_id}")
+
+
+def desk_decide(world):
+    comment = world.comments["pending"]
+    return Call(
+        _url("comments_desk_decide"),
+        {"action": "approve", "comment": [comment.pk], f"version-{comment.pk}": comment.version},
+        effect=lambda: _fresh(Comment, comment.pk).status == "approved",
+    )
+
+
+def desk_undo(world):
+    decision = world.decision
+    return Call(
+        _url("comments_desk_undo", decision.pk),
+        effect=lambda: _fresh(CommentDecision, decision.pk).undone_by_id is not None,
+    )
+
+
+def desk_reply(world):
+    parent = world.comments["approved"]
+    return Call(
+        _url("comments_desk_reply", parent.pk),
+        {"body": "Thank you: we have corrected the figure."},
+        effect=lambda: Comment.objects.filter(parent=parent, is_newsroom=True).exists(),
+    )
+
+
+def desk_test_text(world):
+    return Call(_url("comments_desk_test") + "?text=Buy+cheap+watches")
+
+
+def commenter_page(world):
+    return Call(_url("comments_commenter") + f"?email={world.commenter.email}")
+
+
+def commenter_standing(world):
+    email = world.commenter.email
+    return Call(
+        _url("comments_commenter"),
+        {"email": email, "standing": "banned"},
+        effect=lambda: Commenter.objects.filter(email=email, standing="banned").exists(),
+    )
+
+
+def commenter_note(world):
+    email = world.commenter.email
+    return Call(
+        _url("comments_commenter"),
+        {"email": email, "note": "Posts the same link under every story."},
+        effect=lambda: CommenterNote.objects.filter(email=email).exists(),
+    )
+
+
+def comment_add(world):
+    article = world.published
+    data = {"article": str(article.pk), "name": "Forged", "email": "f@x.org", "body": "Forged."}
+    data |= {"status": "approved"}
+    return Call(
+        _url("comments_comment_add"),
+        data,
+        effect=lambda: Comment.objects.filter(name="Forged").exists(),
+    )
+
+
+# Images
+
+
+def image_add(world):
+    return Call(
+        _url("images_image_add"),
+        {
+            "file": upload("matrix.jpg", size=(64, 36)),
+            "alt_text": "A freshly uploaded picture",
+            "caption": "",
+            "credit": "",
+            "focal_x": "0.5",
+            "focal_y": "0.5",
+        },
+        effect=lambda: Image.objects.filter(alt_text="A freshly uploaded picture").exists(),
+    )
+
+
+# Accounts
+
+
+def user_add(world):
+    url = _url("auth_user_add")
+    data = world.forge(
+        url,
+        "user_form",
+        username="matrix-newcomer",
+        password1="a-long-new-passphrase",
+        password2="a-long-new-passphrase",
+        usable_password="true",
+    )
+    return Call(url, data, effect=lambda: User.objects.filter(username="matrix-newcomer").exists())
+
+
+def user_password(world):
+    user = world.spare_user
+    url = _url("auth_user_password_change", user.pk)
+    data = world.forge(
+        url,
+        "user_form",
+        password1="another-long-passphrase",
+        password2="another-long-passphrase",
+    )
+    return Call(
+        url, data, effect=lambda: _fresh(User, user.pk).check_password("another-long-passphrase")
+    )
+
+
+# fmt: off
+ROWS = [
+    # The admin site: columns are anonymous, Writers, Moderators, Editors, superuser.
+    Row("index", GET, page("index"), "login 200 200 200 200"),
+    Row("login", GET, page("login"), "200 302 302 302 302"),
+    Row("logout", POST, logout, "done done done done done"),
+    Row("password_change", GET, page("password_change"), "login 200 200 200 200"),
+    Row("password_change", POST, password_change, "login done done done done"),
+    Row("password_change_done", GET, page("password_change_done"), "login 200 200 200 200"),
+    Row("autocomplete", GET, autocomplete("articles.article", "lead_image", "image"),
+        "login 200 403 200 200", "images"),
+    Row("autocomplete", GET, autocomplete("articles.relatedlink", "target", "draft"),
+        "login 200 403 200 200", "articles"),
+    Row("autocomplete", GET, autocomplete("articles.author", "user", "spare_user"),
+        "login 403 403 403 200", "users"),
+    Row("jsi18n", GET, page("jsi18n"), "login 200 200 200 200"),
+    Row("view_on_site", GET, view_on_site, "login 302 302 302 302"),
+    Row("app_list", GET, app_index("auth"), "login 404 404 404 200", "auth"),
+    Row("app_list", GET, app_index("articles"), "login 200 404 200 200", "articles"),
+    Row("app_list", GET, app_index("comments"), "login 404 200 200 200", "comments"),
+    Row("app_list", GET, app_index("images"), "login 200 404 200 200", "images"),
+    Row("(?P<url>.*)$", GET, no_such_page, "login 404 404 404 404", "unknown page"),
+
+    # Groups and users: the superuser's alone.
+    Row("auth_group_changelist", GET, page("auth_group_changelist"), "login 403 403 403 200"),
+    Row("auth_group_add", GET, page("auth_group_add"), "login 403 403 403 200"),
+    Row("auth_group_add", POST, add(Group, {"name": "Matrix desk"}, name="Matrix desk"),
+        "login refused refused refused done"),
+    Row("auth_group_change", GET, page("auth_group_change", "spare_group"),
+        "login 403 403 403 200"),
+    Row("auth_group_change", POST,
+        change("spare_group", "group_form", lambda g: g.name == "Renamed", name="Renamed"),
+        "login refused refused refused done"),
+    Row("auth_group_history", GET, page("auth_group_history", "spare_group"),
+        "login 403 403 403 200"),
+    Row("auth_group_delete", GET, page("auth_group_delete", "spare_group"),
+        "login 403 403 403 200"),
+    Row("auth_group_delete", POST, delete("spare_group"), "login refused refused refused done"),
+    Row("auth.group:delete_selected", POST, delete_selected(Group, "spare_group"),
+        "login refused refused refused done"),
+    Row("auth/group/<path:object_id>/", GET, old_change_address(Group),
+        "login 302 302 302 302"),
+
+    Row("auth_user_changelist", GET, page("auth_user_changelist"), "login 403 403 403 200"),
+    Row("auth_user_add", GET, page("auth_user_add"), "login 403 403 403 200"),
+    Row("auth_user_add", POST, user_add, "login refused refused refused done"),
+    Row("auth_user_change", GET, page("auth_user_change", "spare_user"), "login 403 403 403 200"),
+    Row("auth_user_change", POST,
+        change("spare_user", "user_form", lambda u: u.is_superuser, is_superuser="on"),
+        "login refused refused refused done", "make superuser"),
+    Row("auth_user_history", GET, page("auth_user_history", "spare_user"),
+        "login 403 403 403 200"),
+    Row("auth_user_delete", GET, page("auth_user_delete", "spare_user"), "login 403 403 403 200"),
+    Row("auth_user_delete", POST, delete("spare_user"), "login refused refused refused done"),
+    Row("auth_user_password_change", GET, page("auth_user_password_change", "spare_user"),
+        "login 403 403 403 200"),
+    Row("auth_user_password_change", POST, user_password, "login refused refused refused done"),
+    Row("auth.user:delete_selected", POST, delete_selected(User, "spare_user"),
+        "login refused refused refused done"),
+    Row("auth/user/<path:object_id>/", GET, old_change_address(User), "login 302 302 302 302"),
+
+    # Sections and authors: Writers see them, Editors run them, Moderators have no business.
+    Row("articles_section_changelist", GET, page("articles_section_changelist"),
+        "login 200 403 200 200"),
+    Row("articles_section_changelist", POST, section_positions,
+        "login refused refused done done", "list_editable"),
+    Row("articles_section_add", GET, page("articles_section_add"), "login 403 403 200 200"),
+    Row("articles_section_add", POST,
+        add(Section, {"slug": "matrix-new"}, name="Matrix new", slug="matrix-new", position="9"),
+        "login refused refused done done"),
+    Row("articles_section_change", GET, page("articles_section_change", "section"),
+        "login 200 403 200 200"),
+    Row("articles_section_change", POST,
+        change("section", "section_form", lambda s: s.name == "Renamed", name="Renamed"),
+        "login refused refused done done"),
+    Row("articles_section_history", GET, page("articles_section_history", "section"),
+        "login 200 403 200 200"),
+    Row("articles_section_delete", GET, page("articles_section_delete", "spare_section"),
+        "login 403 403 200 200"),
+    Row("articles_section_delete", POST, delete("spare_section"),
+        "login refused refused done done"),
+    Row("articles.section:delete_selected", POST, delete_selected(Section, "spare_section"),
+        "login refused refused done done"),
+    Row("articles/section/<path:object_id>/", GET, old_change_address(Section),
+        "login 302 302 302 302"),
+
+    Row("articles_author_changelist", GET, page("articles_author_changelist"),
+        "login 200 403 200 200"),
+    Row("articles_author_add", GET, page("articles_author_add"), "login 403 403 200 200"),
+    Row("articles_author_add", POST,
+        add(Author, {"slug": "new-hire"}, name="New Hire", slug="new-hire"),
+        "login refused refused done done"),
+    Row("articles_author_change", GET, page("articles_author_change", "author"),
+        "login 200 403 200 200"),
+    Row("articles_author_change", POST,
+        change("author", "author_form", lambda a: a.role == "Editor", role="Editor"),
+        "login refused refused done done"),
+    Row("articles_author_history", GET, page("articles_author_history", "author"),
+        "login 200 403 200 200"),
+    Row("articles_author_delete", GET, page("articles_author_delete", "author"),
+        "login 403 403 200 200"),
+    Row("articles_author_delete", POST, delete("author"), "login refused refused done done"),
+    Row("articles.author:delete_selected", POST, delete_selected(Author, "author"),
+        "login refused refused done done"),
+    Row("articles/author/<path:object_id>/", GET, old_change_address(Author),
+        "login 302 302 302 302"),
+
+    # Topics: Writers may add one while writing, but not rename or delete.
+    Row("articles_topic_changelist", GET, page("articles_topic_changelist"),
+        "login 200 403 200 200"),
+    Row("articles_topic_add", GET, page("articles_topic_add"), "login 200 403 200 200"),
+    Row("articles_topic_add", POST,
+        add(Topic, {"name": "Matrix energy"}, name="Matrix energy", slug="matrix-energy"),
+        "login done refused done done"),
+    Row("articles_topic_change", GET, page("articles_topic_change", "topic"),
+        "login 200 403 200 200"),
+    Row("articles_topic_change", POST,
+        change("topic", "topic_form", lambda t: t.name == "Renamed", name="Renamed"),
+        "login refused refused done done"),
+    Row("articles_topic_history", GET, page("articles_topic_history", "topic"),
+        "login 200 403 200 200"),
+    Row("articles_topic_delete", GET, page("articles_topic_delete", "topic"),
+        "login 403 403 200 200"),
+    Row("articles_topic_delete", POST, delete("topic"), "login refused refused done done"),
+    Row("articles.topic:delete_selected", POST, delete_selected(Topic, "topic"),
+        "login refused refused done done"),
+    Row("articles/topic/<path:object_id>/", GET, old_change_address(Topic),
+        "login 302 302 302 302"),
+
+    # Articles: Writers draft and submit for review; Editors publish, schedule, unpublish and
+    # withdraw.
+    Row("articles_article_changelist", GET, page("articles_article_changelist"),
+        "login 200 403 200 200"),
+    Row("articles_article_add", GET, page("articles_article_add"), "login 200 403 200 200"),
+    Row("articles_article_add", POST,
+        add(Article, {"slug": "matrix-new", "status": "draft"}, headline="Matrix new",
+            slug="matrix-new", standfirst="What happened.", section=lambda w: str(w.section.pk),
+            status="draft"),
+        "login done refused done done", "draft"),
+    Row("articles_article_add", POST,
+        add(Article, {"slug": "matrix-new", "status": "published"}, headline="Matrix new",
+            slug="matrix-new", standfirst="What happened.", section=lambda w: str(w.section.pk),
+            status="published"),
+        "login refused refused done done", "published at once"),
+    Row("articles_article_change", GET, page("articles_article_change", "draft"),
+        "login 200 403 200 200"),
+    # Writers read a live story, and cannot change it (the POST rows below).
+    Row("articles_article_change", GET, page("articles_article_change", "published"),
+        "login 200 403 200 200", "live story"),
+    Row("articles_article_change", POST,
+        move("draft", lambda a: a.headline == "Rewritten", headline="Rewritten"),
+        "login done refused done done", "edit a draft"),
+    Row("articles_article_change", POST,
+        move("draft", _status("review"), status="review"),
+        "login done refused done done", "submit for review"),
+    Row("articles_article_change", POST,
+        move("review", _status("draft"), status="draft"),
+        "login done refused done done", "back to draft"),
+    Row("articles_article_change", POST,
+        move("review", lambda a: a.is_published(), status="published"),
+        "login refused refused done done", "publish"),
+    Row("articles_article_change", POST,
+        move("draft", _scheduled_in(3), status="published", **_in_days(3)),
+        "login refused refused done done", "schedule"),
+    Row("articles_article_change", POST,
+        move("scheduled", _scheduled_in(5), **_in_days(5)),
+        "login refused refused done done", "reschedule"),
+    Row("articles_article_change", POST,
+        move("published", _status("unpublished"), status="unpublished", confirm="on"),
+        "login refused refused done done", "unpublish"),
+    Row("articles_article_change", POST,
+        move("published", _status("withdrawn"), status="withdrawn", confirm="on",
+             withdrawn_reason="A court order."),
+        "login refused refused done done", "withdraw"),
+    Row("articles_article_change", POST,
+        move("withdrawn", _status("unpublished"), status="unpublished"),
+        "login refused refused done done", "reinstate"),
+    Row("articles_article_change", POST,
+        move("unpublished", _status("draft"), status="draft"),
+        "login done refused done done", "redraft"),
+    Row("articles_article_change", POST,
+        move("published", lambda a: a.headline == "Rewritten", headline="Rewritten"),
+        "login refused refused done done", "edit a live story"),
+    Row("articles_article_change", POST, add_correction, "login refused refused done done",
+        "add a correction"),
+    Row("articles_article_history", GET, page("articles_article_history", "draft"),
+        "login 200 403 200 200"),
+    Row("articles_article_delete", GET, page("articles_article_delete", "draft"),
+        "login 403 403 200 200"),
+    Row("articles_article_delete", POST, delete("draft"), "login refused refused done done"),
+    Row("articles_article_revisions", GET, page("articles_article_revisions", "revised"),
+        "login 200 403 200 200"),
+    Row("articles_article_revisions_compare", GET, revisions_compare, "login 200 403 200 200"),
+    Row("articles_article_revision_restore", GET, revision_restore_page,
+        "login 403 403 200 200"),
+    Row("articles_article_revision_restore", POST, revision_restore,
+        "login refused refused done done"),
+    Row("articles_article_preview", GET, page("articles_article_preview", "draft"),
+        "login 200 403 200 200"),
+    Row("articles_article_preview_link", POST, preview_link, "login 200 403 200 200"),
+    Row("articles:preview", GET, shared_preview, "200 200 200 200 200", "shared link"),
+    Row("articles.article:publish_selected", POST,
+        action(Article, "publish_selected", "review", lambda a: a.is_published()),
+        "login refused refused done done"),
+    Row("articles.article:unpublish_selected", POST,
+        action(Article, "unpublish_selected", "published", _status("unpublished"),
+               confirm="yes"),
+        "login refused refused done done"),
+    Row("articles.article:delete_selected", POST, delete_selected(Article, "draft"),
+        "login refused refused done done"),
+    Row("articles/article/<path:object_id>/", GET, old_change_address(Article),
+        "login 302 302 302 302"),
+
+    # Comments: Moderators and Editors; nobody adds one through the admin.
+    Row("comments_comment_changelist", GET, page("comments_comment_changelist"),
+        "login 403 200 200 200"),
+    Row("comments_comment_add", GET, page("comments_comment_add"), "login 403 403 403 403"),
+    Row("comments_comment_add", POST, comment_add, "login refused refused refused refused"),
+    Row("comments_comment_change", GET, page("comments_comment_change", "comment"),
+        "login 403 200 200 200"),
+    Row("comments_comment_change", POST,
+        change("comment", "comment_form", _status("approved"), status="approved"),
+        "login refused done done done"),
+    Row("comments_comment_history", GET, page("comments_comment_history", "comment"),
+        "login 403 200 200 200"),
+    Row("comments_comment_delete", GET, page("comments_comment_delete", "comment"),
+        "login 403 200 200 200"),
+    Row("comments_comment_delete", POST, delete("comment"), "login refused done done done"),
+    Row("comments.comment:approve", POST,
+        action(Comment, "approve", _comment("pending"), _status("approved")),
+        "login refused done done done"),
+    Row("comments.comment:reject", POST,
+        action(Comment, "reject", _comment("pending"), _status("rejected")),
+        "login refused done done done"),
+    Row("comments.comment:mark_spam", POST,
+        action(Comment, "mark_spam", _comment("pending"), _status("spam")),
+        "login refused done done done"),
+    Row("comments.comment:delete_selected", POST, delete_selected(Comment, _comment("spam")),
+        "login refused done done done"),
+    Row("comments_desk", GET, desk, "login 403 200 200 200"),
+    Row("comments_desk_decide", POST, desk_decide, "login refused done done done"),
+    Row("comments_desk_undo", POST, desk_undo, "login refused done done done"),
+    Row("comments_desk_reply", POST, desk_reply, "login refused done done done"),
+    Row("comments_desk_test", GET, desk_test_text, "login 403 200 200 200"),
+    Row("comments_commenter", GET, commenter_page, "login 403 200 200 200"),
+    Row("comments_commenter", POST, commenter_standing, "login refused done done done",
+        "standing"),
+    Row("comments_commenter", POST, commenter_note, "login refused done done done", "note"),
+    Row("comments/comment/<path:object_id>/", GET, old_change_address(Comment),
+        "login 302 302 302 302"),
+
+    # The image library: Writers upload and describe; removing one is an editor's call.
+    Row("images_image_changelist", GET, page("images_image_changelist"),
+        "login 200 403 200 200"),
+    Row("images_image_pick", GET, page("images_image_pick"), "login 200 403 200 200"),
+    Row("images_image_add", GET, page("images_image_add"), "login 200 403 200 200"),
+    Row("images_image_add", POST, image_add, "login done refused done done"),
+    Row("images_image_change", GET, page("images_image_change", "image"),
+        "login 200 403 200 200"),
+    Row("images_image_change", POST,
+        change("image", "image_form", lambda i: i.credit == "Staff", credit="Staff"),
+        "login done refused done done"),
+    Row("images_image_history", GET, page("images_image_history", "image"),
+        "login 200 403 200 200"),
+    Row("images_image_delete", GET, page("images_image_delete", "image"),
+        "login 403 403 200 200"),
+    Row("images_image_delete", POST, delete("image"), "login refused refused done done"),
+    Row("images.image:delete_selected", POST, delete_selected(Image, "image"),
+        "login refused refused done done"),
+    Row("images/image/<path:object_id>/", GET, old_change_address(Image),
+        "login 302 302 302 302"),
+]
+# fmt: on
+
+# Rows for addresses outside the admin that the admin hands out.
+OUTSIDE_ADMIN = {"articles:preview"}
+
+
+@pytest.fixture
+def world(db, settings):
+    # Each test makes two or three users: the default hasher would take most of the run.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return World()
+
+
+def _observed(row, response, effect, changed):
+    """Say what happened in the table's words, from the answer and the database."""
+    if row.method == POST and effect is not None:
+        if effect():
+            return "done"
+        if changed:
+            return "ignored"
+        return "login" if answer(response) == "login" else "refused"
+    if changed:
+        return f"{answer(response)}, and it changed {', '.join(changed)}"
+    return answer(response)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("row", "role"),
+    [pytest.param(row, role, id=f"{row.method}-{row.id}-{role}") for row in ROWS for role in ROLES],
+)
+def test_permission_matrix(client, world, row, role):
+    world.log_in(client, role)
+    call = row.build(world)
+    before = database_state()
+    send = client.post if row.method == POST else client.get
+    response = send(call.url, call.data or None)
+    changed = changed_tables(before, database_state())
+    observed = _observed(row, response, call.effect, changed)
+    expected = row.expected(role)
+    assert observed == expected, (
+        f"{row.id}: {row.method} {call.url} as {role} was {observed}; the table says {expected}"
+        + "".join(f"\n  form error: {error}" for error in form_errors(response))
+    )
+
+
+def _registered_actions():
+    request = RequestFactory().get("/")
+    # Unsaved, so no query: a superuser is offered every action there is.
+    request.user = User(is_active=True, is_staff=True, is_superuser=True)
+    # The site's registry is the one list of every ModelAdmin, with the actions each offers.
+    for model, model_admin in admin.site._registry.items():
+        for name in model_admin.get_actions(request):
+            yield f"{model._meta.label_lower}:{name}"
+
+
+def test_every_admin_url_and_action_has_a_row():
+    urls = set(admin_url_keys(admin.site.get_urls()))
+    actions = set(_registered_actions())
+    covered = {row.covers for row in ROWS}
+    missing = sorted((urls | actions) - covered)
+    assert not missing, f"no row in the permission matrix for: {', '.join(missing)}"
+    gone = sorted(covered - urls - actions - OUTSIDE_ADMIN)
+    assert not gone, f"rows for admin pages or actions that are gone: {', '.join(gone)}"
