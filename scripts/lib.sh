@@ -1,5 +1,5 @@
-# Shared by scripts/serve and scripts/test: find Python >= 3.12 and keep .venv in step with
-# pyproject.toml. Sourced, not run.
+# Shared by scripts/serve and scripts/test: find Python >= 3.12, keep .venv in step with
+# pyproject.toml and node_modules with package-lock.json. Sourced, not run.
 
 find_python() {
     for candidate in python3.13 python3.12 python3; do
@@ -38,6 +38,24 @@ ensure_venv() {
         echo "Installing dependencies into .venv"
         .venv/bin/python -m pip install --quiet ".[test]"
         rm -rf build newsroom.egg-info
+        echo "$wanted" >"$stamp"
+    fi
+}
+
+ensure_node_packages() {
+    # The browser tests take axe-core from npm. Without Node.js they skip the accessibility
+    # checks and say so (CI fails instead), so a missing npm is only a note here.
+    if ! command -v npm >/dev/null 2>&1; then
+        echo "npm was not found: the accessibility checks will be skipped." >&2
+        echo "Install Node.js 20 or newer (it comes with npm) to run them." >&2
+        return 0
+    fi
+    # Reinstall only when the lock file changed since the last install.
+    stamp=node_modules/.newsroom-installed
+    wanted=$(.venv/bin/python -c 'import hashlib; print(hashlib.sha256(open("package-lock.json", "rb").read()).hexdigest())')
+    if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
+        echo "Installing the npm packages into node_modules"
+        npm ci --silent --no-audit --no-fund
         echo "$wanted" >"$stamp"
     fi
 }

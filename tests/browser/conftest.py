@@ -5,7 +5,10 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 
+from .checks import REPOSITORY
+
 CHROMIUM = os.environ.get("NEWSROOM_CHROMIUM", "/usr/bin/chromium")
+AXE_SCRIPT = REPOSITORY / "node_modules" / "axe-core" / "axe.min.js"
 
 # Playwright's sync API runs an event loop in the test's thread; the Django calls the tests
 # make around it are ordinary synchronous ones.
@@ -16,16 +19,20 @@ def _chromium_missing():
     return not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM))
 
 
+def _skip_or_fail(message):
+    """Skip on a developer's machine; fail under CI, where every check must run."""
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def browser():
     if _chromium_missing():
-        message = (
+        _skip_or_fail(
             f"browser tests need Debian's chromium at {CHROMIUM} "
             "(apt-get install chromium, or set NEWSROOM_CHROMIUM)"
         )
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -45,13 +52,36 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
-    """A fresh page that refuses, and records, every request leaving the live server: its own,
-    and those of any popup it opens."""
+@pytest.fixture(autouse=True)
+def _cache_emptied(transactional_db):
+    # The flush after a live-server test empties the models' tables, not the database cache's:
+    # comment rate-limit counters (every post here comes from 127.0.0.1) would outlive the
+    # test and refuse the next one's comments, here or in a later suite.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _is_policy_error(message):
+    # Chromium reports what a Content-Security-Policy blocked as a console error, e.g.
+    # "Refused to execute inline script because it violates the following Content Security
+    # Policy directive: …".
+    text = message.text
+    return message.type == "error" and (
+        "Content Security Policy" in text or text.startswith("Refused to")
+    )
+
+
+def _guarded_page(browser, live_server):
+    """Open a page in a new context that refuses, and records, every request leaving the live
+    server (its own, and those of any popup it opens) and records what the page's security
+    policy blocked."""
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
     page.foreign_requests = []
+    page.policy_errors = []
 
     def guard(route):
         if route.request.url.startswith(live_server.url):
@@ -60,9 +90,29 @@ def page(browser, live_server):
             page.foreign_requests.append(route.request.url)
             route.abort()
 
+    def listen(message):
+        if _is_policy_error(message):
+            page.policy_errors.append(f"{message.page.url if message.page else ''}: {message.text}")
+
     context.route("**/*", guard)
+    context.on("console", listen)
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A fresh page; see _guarded_page for what it records."""
+    page = _guarded_page(browser, live_server)
     yield page
-    context.close()
+    page.context.close()
+
+
+@pytest.fixture
+def reader(browser, live_server):
+    """A second page with cookies of its own: an anonymous reader beside a signed-in ``page``."""
+    page = _guarded_page(browser, live_server)
+    yield page
+    page.context.close()
 
 
 @pytest.fixture
@@ -77,3 +127,15 @@ def log_in(page):
         page.wait_for_url(lambda url: url.endswith(next_url))
 
     return log_in
+
+
+@pytest.fixture(scope="session")
+def axe_script():
+    """Return the source of axe-core, installed from npm by scripts/test."""
+    if not AXE_SCRIPT.exists():
+        if shutil.which("npm") is None:
+            how = "install Node.js 20 or newer (it brings npm), then run ./scripts/test"
+        else:
+            how = "run ./scripts/test, or npm ci, in the repository's folder"
+        _skip_or_fail(f"the accessibility checks need axe-core at {AXE_SCRIPT}: {how}")
+    return AXE_SCRIPT.read_text(encoding="utf-8")
