@@ -47,6 +47,7 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import run
+from servers import stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
@@ -301,15 +302,6 @@ class Site:
             f" {text.count('Internal Server Error'):,} internal server errors,"
             f" {text.count('WORKER TIMEOUT'):,} worker timeouts"
         )
-
-
-def stop_process(process):
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 # Clients

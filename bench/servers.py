@@ -59,11 +59,11 @@ class Stack(contextlib.ExitStack):
         process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, **options
         )
-        self.callback(_stop, process)
+        self.callback(stop_process, process)
         return process
 
 
-def _stop(process):
+def stop_process(process):
     process.terminate()
     try:
         process.wait(timeout=30)
