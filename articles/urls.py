@@ -1,9 +1,25 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import feeds, views
 from .page_cache import cache_tagged
 
 app_name = "articles"
+
+
+class TopicSlugConverter:
+    """A topic's slug keeps its accents ("côte-divoire"), so any text but a slash; never a NUL,
+    which no slug holds and PostgreSQL refuses in a query."""
+
+    regex = "[^/\x00]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(TopicSlugConverter, "topic")
 
 
 # The section routes come last and take whatever top-level slug is left: Section slugs are
@@ -18,9 +34,11 @@ urlpatterns = [
     path("", views.front_page, name="front"),
     path("feed/", _feed(feeds.LatestArticlesFeed()), name="feed"),
     path("feed/atom/", _feed(feeds.LatestArticlesAtomFeed()), name="feed_atom"),
-    path("tag/<str:slug>/", views.topic_page, name="topic"),
-    path("tag/<str:slug>/feed/", _feed(feeds.TopicArticlesFeed()), name="topic_feed"),
-    path("tag/<str:slug>/feed/atom/", _feed(feeds.TopicArticlesAtomFeed()), name="topic_feed_atom"),
+    path("tag/<topic:slug>/", views.topic_page, name="topic"),
+    path("tag/<topic:slug>/feed/", _feed(feeds.TopicArticlesFeed()), name="topic_feed"),
+    path(
+        "tag/<topic:slug>/feed/atom/", _feed(feeds.TopicArticlesAtomFeed()), name="topic_feed_atom"
+    ),
     path("author/<slug:slug>/", views.author_page, name="author"),
     path("search/", views.search, name="search"),
     path("corrections/", views.corrections, name="corrections"),
