@@ -195,13 +195,11 @@ class StateFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        now = timezone.now()
-        published = queryset.filter(status=Article.Status.PUBLISHED)
         match self.value():
             case "scheduled":
-                return published.filter(published_at__gt=now)
+                return queryset.scheduled()
             case "published":
-                return published.filter(published_at__lte=now)
+                return queryset.filter(Article.published_condition())
             case "draft" | "review" | "unpublished" | "withdrawn" as state:
                 return queryset.filter(status=state)
         return queryset

@@ -10,10 +10,12 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
-from .sanitize import sanitize_body
+from newsroom.fetch_modes import reader_fetch_mode
+from richtext.sanitize import sanitize_body
+
 from .validators import validate_section_slug
 
-# What the admin's editor offers; the server-side allow-list in sanitize.py matches it.
+# What the admin's editor offers; the server-side allow-list in richtext/sanitize.py matches it.
 BODY_EDITOR_EXTENSIONS = {
     "Bold": True,
     "Italic": True,
@@ -24,7 +26,7 @@ BODY_EDITOR_EXTENSIONS = {
     "Blockquote": True,
     "HardBreak": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
-    # Pictures from the image library (images/); sanitize.py accepts only our own media.
+    # Pictures from the image library (images/); richtext/sanitize.py accepts only our own media.
     # "Browse..." opens the library's picker; the lazy address follows wherever the admin is
     # mounted, and the widget's DjangoJSONEncoder writes it out as a plain string.
     "Figure": {"pickerUrl": reverse_lazy("admin:images_image_pick")},
@@ -168,25 +170,20 @@ def pk_in_any(picks):
     return found
 
 
-def reader_fetch_mode():
-    """Return what a related object or deferred field that a page did not load costs.
-
-    Production fetches it for every instance of the page's list at once (FETCH_PEERS); the
-    tests refuse (FETCH_RAISE), so a page that forgot a select_related fails its test.
-    """
-    return {
-        "peers": models.FETCH_PEERS,
-        "raise": models.FETCH_RAISE,
-        "one": models.FETCH_ONE,
-    }[settings.NEWSROOM_FETCH_MODE]
-
-
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """Return the articles readers may see: published, and due."""
-        return self.filter(
-            status=Article.Status.PUBLISHED, published_at__lte=timezone.now()
-        ).fetch_mode(reader_fetch_mode())
+        return self.filter(Article.published_condition()).fetch_mode(reader_fetch_mode())
+
+    def scheduled(self):
+        """Return the articles published with a time still to come."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+
+    def next_publication(self):
+        """Return when the next scheduled article comes due, or None."""
+        return (
+            self.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
+        )
 
     def newest_in_each(self, sections, count):
         """Return the newest ``count`` of these articles in each section, in one query.
@@ -348,8 +345,7 @@ class Article(models.Model):
         # Sanitise here as well as in the form, so the shell, the seed and any future import
         # are held to the same allow-list as the admin.
         self.body = sanitize_body(self.body or "")
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
+        self.stamp_publish_time()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -365,12 +361,27 @@ class Article(models.Model):
             },
         )
 
+    @classmethod
+    def published_condition(cls, via=""):
+        """Return the condition for "published and due", for articles reached through the
+        relation ``via`` ("target" for a related link's article), or for articles themselves."""
+        prefix = f"{via}__" if via else ""
+        return Q(
+            **{
+                f"{prefix}status": cls.Status.PUBLISHED,
+                f"{prefix}published_at__lte": timezone.now(),
+            }
+        )
+
+    def stamp_publish_time(self):
+        """Give a published article without a publish time this moment: publishing means now."""
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+
     def clean(self):
         # One line, single spaces: headlines go into titles, cards and feeds.
         self.headline = " ".join(self.headline.split())
-        if self.status == self.Status.PUBLISHED and self.published_at is None:
-            # Publishing without a time means "now", as in save().
-            self.published_at = timezone.now()
+        self.stamp_publish_time()
 
     def is_published(self, *, now=None):
         """Return True if readers may see the article now (or at the given time)."""

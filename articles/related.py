@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 
 from django.db.models import Case, FloatField, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
 from .models import Article, RelatedLink, TaggedArticle, pk_in_any
 
@@ -67,7 +66,7 @@ def related_cards(article):
     """
     # Visibility is checked on the joined target row: "target in published()" would make the
     # database list every published article first.
-    visible = Q(target__status=Article.Status.PUBLISHED, target__published_at__lte=timezone.now())
+    visible = Article.published_condition(via="target")
     links = list(
         RelatedLink.objects.filter(article=article)
         .filter(Q(target__isnull=True) | visible)

@@ -34,17 +34,25 @@ LABELS = {
 RESTORED_FIELDS = ("headline", "standfirst", "body", "topics", "primary_topic")
 
 
-def snapshot(article):
-    """Return the article's editorial fields as plain JSON values."""
+def snapshot(article, *, topics=None, byline=None):
+    """Return the article's editorial fields as plain JSON values.
+
+    The topic names and the byline's author names, in order, are read from the database
+    unless given (fill_database gives them for articles it inserts in bulk).
+    """
+    if topics is None:
+        topics = [topic.name for topic in article.topics.all()]
+    if byline is None:
+        byline = [line.author.name for line in article.bylines.select_related("author")]
     return {
         "headline": article.headline,
         "slug": article.slug,
         "standfirst": article.standfirst,
         "body": article.body,
         "section": {"id": article.section_id, "name": article.section.name},
-        "topics": sorted(topic.name for topic in article.topics.all()),
+        "topics": sorted(topics),
         "primary_topic": article.primary_topic.name if article.primary_topic else None,
-        "byline": [byline.author.name for byline in article.bylines.select_related("author")],
+        "byline": list(byline),
         "status": article.status,
         "published_at": article.published_at.isoformat() if article.published_at else None,
     }

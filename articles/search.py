@@ -11,13 +11,16 @@ import functools
 import html
 import itertools
 import re
-import unicodedata
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import BooleanField, FloatField
 from django.db.models.expressions import RawSQL
-from django.utils.html import escape, strip_tags
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from richtext.plain import fold as _fold
+from richtext.plain import plain_text
 
 from .models import Article, Topic
 
@@ -48,24 +51,8 @@ PG_SUMMARY_VECTOR = (
     f"setweight(to_tsvector('{PG_CONFIG}', %s), 'B') || "
     f"setweight(to_tsvector('{PG_CONFIG}', %s), 'B')"
 )
+# The fields of Article the index holds; a save touching none of them leaves it alone.
 INDEXED_FIELDS = {"headline", "standfirst", "body"}
-
-
-def plain_text(body):
-    """Return an HTML body as plain text, with words in separate elements kept apart."""
-    return " ".join(html.unescape(strip_tags((body or "").replace("<", " <"))).split())
-
-
-@functools.lru_cache(maxsize=8192)
-def _fold_unicode(word):
-    decomposed = unicodedata.normalize("NFKD", word.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _fold(word):
-    """Return a word as the index compares it: without case or accents."""
-    # For ASCII, casefold() is lower() and NFKD changes nothing: most words need no more.
-    return word.lower() if word.isascii() else _fold_unicode(word)
 
 
 def query_words(query):
@@ -76,28 +63,65 @@ def query_words(query):
 # Keeping the index up to date
 
 
-def index_article(article):
-    """Write one article's headline, standfirst, body text and topic names to the index."""
-    topics = " ".join(
-        Topic.objects.filter(tagged_articles__content_object=article.pk).values_list(
-            "name", flat=True
-        )
+@dataclass(frozen=True)
+class IndexEntry:
+    """What the index keeps of one article: its words, by field."""
+
+    pk: int
+    headline: str
+    standfirst: str
+    body: str  # the sanitised HTML; the index holds its plain text
+    topics: str  # the topic names, space-separated
+
+    @classmethod
+    def of(cls, article, *, topics):
+        """Return the entry for an article (saved or about to be) with these topic names."""
+        return cls(article.pk, article.headline, article.standfirst, article.body, " ".join(topics))
+
+
+def entry_for(article):
+    """Return the article's IndexEntry, reading its topic names from the database."""
+    topics = Topic.objects.filter(tagged_articles__content_object=article.pk).values_list(
+        "name", flat=True
     )
-    fields = [article.headline, article.standfirst, plain_text(article.body), topics]
+    return IndexEntry.of(article, topics=topics)
+
+
+def index_entries(entries):
+    """Write these articles' words to the index, in one statement per database.
+
+    One article's save and fill_database's thousand-article chunks take the same path.
+    """
+    rows = [(e.pk, e.headline, e.standfirst, plain_text(e.body), e.topics) for e in entries]
+    if not rows:
+        return
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("DELETE FROM articles_search WHERE rowid = %s", [article.pk])
+            placeholders = ", ".join(["%s"] * len(rows))
             cursor.execute(
+                f"DELETE FROM articles_search WHERE rowid IN ({placeholders})",
+                [row[0] for row in rows],
+            )
+            cursor.executemany(
                 "INSERT INTO articles_search (rowid, headline, standfirst, body, topics) "
                 "VALUES (%s, %s, %s, %s, %s)",
-                [article.pk, *fields],
+                rows,
             )
         elif connection.vendor == "postgresql":
+            vector = PG_VECTOR % ("v.headline", "v.standfirst", "v.body", "v.topics")
+            summary = PG_SUMMARY_VECTOR % ("v.headline", "v.standfirst", "v.topics")
             cursor.execute(
-                f"UPDATE articles_article SET search_vector = {PG_VECTOR}, "
-                f"search_summary_vector = {PG_SUMMARY_VECTOR} WHERE id = %s",
-                [*fields, article.headline, article.standfirst, topics, article.pk],
+                f"UPDATE articles_article AS a SET search_vector = {vector}, "
+                f"search_summary_vector = {summary} "
+                "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[]) "
+                "AS v(id, headline, standfirst, body, topics) WHERE a.id = v.id",
+                [list(column) for column in zip(*rows, strict=True)],
             )
+
+
+def index_article(article):
+    """Write one article's headline, standfirst, body text and topic names to the index."""
+    index_entries([entry_for(article)])
 
 
 def index_article_by_id(article_id):
@@ -107,30 +131,10 @@ def index_article_by_id(article_id):
 
 
 def unindex_article(article_id):
-    """Remove a deleted article from the index (PostgreSQL's column goes with the row)."""
+    """Remove a deleted article from the index (PostgreSQL's columns go with the row)."""
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM articles_search WHERE rowid = %s", [article_id])
-
-
-def on_article_saved(sender, instance, update_fields=None, **kwargs):
-    # Saves that only touch counters (comment_count) leave the indexed text alone.
-    if update_fields is None or INDEXED_FIELDS & set(update_fields):
-        index_article(instance)
-
-
-def on_article_deleted(sender, instance, **kwargs):
-    unindex_article(instance.pk)
-
-
-def on_tagging_changed(sender, instance, **kwargs):
-    index_article_by_id(instance.content_object_id)
-
-
-def on_topic_saved(sender, instance, created, **kwargs):
-    if not created:
-        for article in Article.objects.filter(topics=instance):
-            index_article(article)
 
 
 # Querying

@@ -60,7 +60,7 @@ def articles_publish(*, articles, user=None):
             unchanged.append(article)
             continue
         article.status = State.PUBLISHED
-        article.published_at = article.published_at or timezone.now()
+        article.stamp_publish_time()
         article.save(update_fields=["status", "published_at", "updated_at"])
         article_saved(
             article=article,

@@ -1,7 +1,8 @@
 from django.urls import path, register_converter
 
-from . import feeds, views
-from .page_cache import cache_tagged
+from caching.pages import cache_tagged
+
+from . import cache_keys, feeds, views
 
 app_name = "articles"
 
@@ -27,7 +28,7 @@ register_converter(TopicSlugConverter, "topic")
 # this module after every fixed path. The site feed comes before them, so that "feed/" is never
 # read as a section.
 def _feed(feed):
-    return cache_tagged(feed, "feeds")
+    return cache_tagged(feed, cache_keys.FEEDS)
 
 
 urlpatterns = [

@@ -8,12 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from comments.thread import comments_context
+from caching.pages import cache_for_readers, tag
+from newsroom.paging import page_or_404
 
+from . import cache_keys
 from . import preview as preview_links
 from .models import Article, ArticleRedirect, Author, Correction, Section, Topic
-from .page_cache import cache_for_readers, tag
-from .paging import page_or_404
 from .related import related_cards
 from .search import MAX_QUERY_LENGTH, MAX_RESULTS, search_results, snippet_html
 
@@ -43,7 +43,7 @@ def front_page(request):
         # The navigation reuses the sections this page has loaded anyway.
         {"lead": lead, "sections": sections, "nav_sections": nav_sections},
     )
-    return tag(response, "front")
+    return tag(response, cache_keys.FRONT)
 
 
 @require_safe
@@ -56,7 +56,7 @@ def section_page(request, slug):
         "articles/section_detail.html",
         {"section": section, "page": page, "current_section": section.slug},
     )
-    return tag(response, f"section-{section.pk}")
+    return tag(response, cache_keys.section(section.pk))
 
 
 @require_safe
@@ -65,7 +65,7 @@ def topic_page(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
     page = _page(request, Article.objects.published().filter(topics=topic).for_listing())
     response = render(request, "articles/topic_detail.html", {"topic": topic, "page": page})
-    return tag(response, f"topic-{topic.pk}")
+    return tag(response, cache_keys.topic(topic.pk))
 
 
 @require_safe
@@ -74,7 +74,7 @@ def author_page(request, slug):
     author = get_object_or_404(Author, slug=slug)
     page = _page(request, Article.objects.published().filter(authors=author).for_listing())
     response = render(request, "articles/author_detail.html", {"author": author, "page": page})
-    return tag(response, f"author-{author.pk}")
+    return tag(response, cache_keys.author(author.pk))
 
 
 @require_safe
@@ -91,7 +91,8 @@ def article_detail(request, section, year, month, day, slug):
         return _moved_or_gone(request, slug)
     if request.path != article.get_absolute_url():
         # An old section or date in the address: send readers to where the story lives now.
-        return tag(redirect(article, permanent=article.is_published()), f"article-{article.pk}")
+        moved = redirect(article, permanent=article.is_published())
+        return tag(moved, cache_keys.article(article.pk))
     return render_article(request, article)
 
 
@@ -99,18 +100,22 @@ def _moved_or_gone(request, slug):
     """Answer for an article address that shows no article: moved, withdrawn, or never there."""
     moved = ArticleRedirect.objects.filter(old_path=request.path).select_related("article").first()
     if moved and moved.article.is_published():
-        return tag(redirect(moved.article, permanent=True), f"article-{moved.article_id}")
+        return tag(redirect(moved.article, permanent=True), cache_keys.article(moved.article_id))
     withdrawn = Article.objects.filter(slug=slug, status=Article.Status.WITHDRAWN).first()
     if withdrawn is not None:
         response = render(request, "articles/withdrawn.html", {"article": withdrawn}, status=410)
-        return tag(response, f"article-{withdrawn.pk}")
+        return tag(response, cache_keys.article(withdrawn.pk))
     raise Http404("No article at this address.")
 
 
 def render_article(
-    request, article, *, comment_form=None, status=200, preview=False, preview_until=None
+    request, article, *, status=200, preview=False, preview_until=None, extra_context=None
 ):
-    """Render the article page; the comments view calls it too, to show a form's errors."""
+    """Render the article page.
+
+    Other apps' blocks on the page take what they need from ``extra_context``: the comments
+    view passes the form it is showing the errors of.
+    """
     related = related_cards(article)
     context = {
         "article": article,
@@ -118,15 +123,15 @@ def render_article(
         "preview_until": preview_until,
         "related": related,
         "current_section": article.section.slug,
-        **comments_context(request, article, form=comment_form),
+        **(extra_context or {}),
     }
     response = render(request, "articles/article_detail.html", context, status=status)
     if preview or not article.is_published():
         response["Cache-Control"] = "private, no-store"
     response["Last-Modified"] = http_date(article.modified_at.timestamp())
     # The related cards show other stories' headlines and pictures: their changes count too.
-    shown = [f"article-{card.article_id}" for card in related if card.article_id]
-    return tag(response, f"article-{article.pk}", *shown)
+    shown = [cache_keys.article(card.article_id) for card in related if card.article_id]
+    return tag(response, cache_keys.article(article.pk), *shown)
 
 
 @require_safe
@@ -165,7 +170,7 @@ def corrections(request):
         .order_by("-published_at", "-pk")
     )
     response = render(request, "articles/corrections.html", {"page": _page(request, notes)})
-    return tag(response, "corrections")
+    return tag(response, cache_keys.CORRECTIONS)
 
 
 def _date_param(request, name):
@@ -208,4 +213,4 @@ def search(request):
             "max_results": MAX_RESULTS,
         },
     )
-    return tag(response, "search")
+    return tag(response, cache_keys.SEARCH)

@@ -24,6 +24,7 @@ from .models import (
     CommenterNote,
     CommentReport,
     DecisionReason,
+    normalise_email,
 )
 
 PAGE_SIZE = 25
@@ -70,7 +71,9 @@ def _filtered(request, queue):
             comments = comments.filter(**{lookup: date.fromisoformat(params.get(name, ""))})
     if query := params.get("q", "").strip()[:200]:
         comments = comments.filter(
-            Q(body__icontains=query) | Q(name__icontains=query) | Q(email_normalised=query.lower())
+            Q(body__icontains=query)
+            | Q(name__icontains=query)
+            | Q(email_normalised=normalise_email(query))
         )
     oldest_first = params.get("order") == "oldest"
     order = ("created_at", "pk") if oldest_first else ("-created_at", "-pk")
@@ -317,7 +320,7 @@ def test_text_view(request, model_admin):
 
 
 def commenter_view(request, model_admin):
-    email = request.GET.get("email", request.POST.get("email", "")).strip().lower()[:254]
+    email = normalise_email(request.GET.get("email", request.POST.get("email", "")))[:254]
     if request.method == "POST":
         return _commenter_post(request, email)
     comments = list(

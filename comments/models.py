@@ -1,25 +1,26 @@
 import hashlib
-import unicodedata
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from articles.models import Article, reader_fetch_mode
+from articles.models import Article
+from newsroom.fetch_modes import reader_fetch_mode
+from richtext.plain import fold
 
 # Top-level comments are depth 0; replies may go two levels below them.
 MAX_DEPTH = 2
 
 
-def normalise_body(text):
-    """Return the body as compared for duplicates: folded case, accents and spacing."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(c for c in folded if not unicodedata.combining(c))
-    return " ".join(stripped.split())
+def normalise_email(email):
+    """Return an email address as comments, commenters and notes store and compare it."""
+    return email.strip().lower()
 
 
 def body_fingerprint(text):
-    return hashlib.sha256(normalise_body(text).encode()).hexdigest()
+    """Return what identifies a comment's text for the duplicate rule: a hash of its words,
+    without case, accents or spacing."""
+    return hashlib.sha256(" ".join(fold(text).split()).encode()).hexdigest()
 
 
 class CommentQuerySet(models.QuerySet):
@@ -35,7 +36,7 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(visible).fetch_mode(reader_fetch_mode())
 
     def by_email(self, email):
-        return self.filter(email_normalised=email.strip().lower())
+        return self.filter(email_normalised=normalise_email(email))
 
 
 class Comment(models.Model):
@@ -116,7 +117,7 @@ class Comment(models.Model):
         return f"{self.name} on {self.article}"
 
     def save(self, *args, **kwargs):
-        self.email_normalised = self.email.strip().lower()
+        self.email_normalised = normalise_email(self.email)
         self.body_fingerprint = body_fingerprint(self.body)
         if self.parent_id:
             self.depth = self.parent.depth + 1

@@ -7,7 +7,6 @@ spam beats hold, hold beats trust, trust beats pre-moderation. Settings are read
 
 import functools
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -19,8 +18,9 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from articles.models import Article, CommentModeration
+from richtext.plain import fold
 
-from .models import Comment, Commenter, body_fingerprint
+from .models import Comment, Commenter, body_fingerprint, normalise_email
 
 SPAM = "spam"
 HOLD = "hold"
@@ -109,9 +109,7 @@ class Decision:
 
 def _fold(text):
     """Return text without case, accents or runs of whitespace, for matching list words."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())
+    return " ".join(fold(text).split())
 
 
 @functools.lru_cache(maxsize=1024)
@@ -164,7 +162,7 @@ def _find_in(texts, words):
 
 def _email_domains(email):
     """Return the email's domain and its parent domains, most specific first."""
-    _local, at, domain = email.strip().lower().rpartition("@")
+    _local, at, domain = normalise_email(email).rpartition("@")
     labels = domain.strip(".").split(".") if at else []
     return [".".join(labels[i:]) for i in range(len(labels)) if labels[i]]
 
@@ -177,7 +175,7 @@ def _listed(domains, entries):
 
 def _standing(email):
     """Return the moderators' Commenter record for the email, or None."""
-    return Commenter.objects.filter(email=email.strip().lower()).first()
+    return Commenter.objects.filter(email=normalise_email(email)).first()
 
 
 def suspended_until(email, *, now=None):

@@ -4,15 +4,11 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Comment, CommentDecision, Commenter, CommenterNote
+from .models import Comment, CommentDecision, Commenter, CommenterNote, normalise_email
 from .services import article_refresh_comment_count
 
 PLACEHOLDER_NAME = "Removed"
 PLACEHOLDER_BODY = "This comment was removed at its author's request."
-
-
-def _normalise(email):
-    return email.strip().lower()
 
 
 def _iso(value):
@@ -25,11 +21,11 @@ def _comments_of(email):
 
 def _commenters_of(email):
     # Stored in lower case; iexact as well, for rows written before that rule.
-    return Commenter.objects.filter(email__iexact=_normalise(email))
+    return Commenter.objects.filter(email__iexact=normalise_email(email))
 
 
 def _notes_of(email):
-    return CommenterNote.objects.filter(email__iexact=_normalise(email))
+    return CommenterNote.objects.filter(email__iexact=normalise_email(email))
 
 
 def commenter_is_known(*, email):
@@ -92,7 +88,7 @@ def commenter_export(*, email):
     )
     commenter = _commenters_of(email).first()
     return {
-        "email": _normalise(email),
+        "email": normalise_email(email),
         "exported_at": _iso(timezone.now()),
         "comments": [_comment_data(comment) for comment in comments],
         "commenter": _commenter_data(commenter) if commenter else None,

@@ -12,7 +12,14 @@ from django.utils import timezone
 from articles.models import Article
 
 from . import policy
-from .models import MAX_DEPTH, Comment, CommentDecision, Commenter, body_fingerprint
+from .models import (
+    MAX_DEPTH,
+    Comment,
+    CommentDecision,
+    Commenter,
+    body_fingerprint,
+    normalise_email,
+)
 
 
 def article_refresh_comment_count(*, article_ids):
@@ -36,7 +43,7 @@ def submission_key(data):
     The token alone is not enough: a cached page gives every reader the same form, token
     and all. A double click sends the same token, email and text, and is stored once.
     """
-    parts = [data["token"], data["email"].strip().lower(), body_fingerprint(data["body"])]
+    parts = [data["token"], normalise_email(data["email"]), body_fingerprint(data["body"])]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
@@ -190,7 +197,7 @@ def commenter_set_standing(*, email, standing, moderator, days=None, reject_all=
         timezone.now() + timedelta(days=days) if standing == Commenter.Standing.SUSPENDED else None
     )
     commenter, _ = Commenter.objects.update_or_create(
-        email=email.strip().lower(),
+        email=normalise_email(email),
         defaults={"standing": standing, "suspended_until": until, "updated_by": moderator},
     )
     rejected = 0

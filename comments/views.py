@@ -15,7 +15,7 @@ from newsroom import ratelimit
 
 from . import policy, reporting, services
 from .forms import CommentForm
-from .models import Comment
+from .models import Comment, normalise_email
 from .thread import NOTICE_SESSION_KEY, remember_pending
 
 
@@ -28,7 +28,7 @@ def _client_ip(request):
 
 def _rate_limited(data, ip_address):
     """Return the seconds to wait if this poster is over a limit, else 0."""
-    limits = [("email", data["email"].lower(), settings.COMMENTS_RATE_LIMIT_PER_EMAIL)]
+    limits = [("email", normalise_email(data["email"]), settings.COMMENTS_RATE_LIMIT_PER_EMAIL)]
     if ip_address:
         limits.append(("ip", ip_address, settings.COMMENTS_RATE_LIMIT_PER_IP))
     waits = [
@@ -91,7 +91,7 @@ def post_comment(request, article_id):
 
     form = CommentForm(request.POST, article=article)
     if not form.is_valid():
-        return render_article(request, article, comment_form=form, status=400)
+        return render_article(request, article, status=400, extra_context={"comment_form": form})
     data = form.cleaned_data
     if earlier := services.comment_find_submitted(data):
         return _posted(request, earlier)  # the same form sent twice: stored once
@@ -102,7 +102,7 @@ def post_comment(request, article_id):
             f"Comments from this email address are suspended until "
             f"{date_format(localtime(until), 'DATETIME_FORMAT')}. Your comment is kept below.",
         )
-        return render_article(request, article, comment_form=form, status=403)
+        return render_article(request, article, status=403, extra_context={"comment_form": form})
 
     ip_address = _client_ip(request)
     if wait := _rate_limited(data, ip_address):
@@ -112,7 +112,9 @@ def post_comment(request, article_id):
             f"You are posting comments faster than we allow. Please wait about {minutes} "
             f"minute{'s' if minutes != 1 else ''} and post again: your comment is kept below.",
         )
-        response = render_article(request, article, comment_form=form, status=429)
+        response = render_article(
+            request, article, status=429, extra_context={"comment_form": form}
+        )
         response["Retry-After"] = str(wait)
         return response
 

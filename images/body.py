@@ -7,7 +7,7 @@ from urllib.parse import unquote
 from django.conf import settings
 from django.db.models import Q
 
-from articles.sanitize import ATTRIBUTE, IMAGE_TAG
+from richtext.sanitize import ATTRIBUTE, IMAGE_TAG
 
 from .markup import picture_html
 from .models import Rendition

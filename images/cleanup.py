@@ -9,11 +9,3 @@ def delete_file_on_commit(storage, name, using=None):
     # A rolled-back delete must not leave rows pointing at missing files.
     if name:
         transaction.on_commit(partial(storage.delete, name), using=using)
-
-
-def on_image_deleted(sender, instance, using, **kwargs):
-    delete_file_on_commit(instance.file.storage, instance.file.name, using)
-
-
-def on_rendition_deleted(sender, instance, using, **kwargs):
-    delete_file_on_commit(instance.file.storage, instance.file.name, using)

@@ -5,7 +5,7 @@ network link drops, and a reader's comment vanishes behind a generic error page.
 get a 503 with Retry-After, which browsers, proxies and monitors understand as temporary, and a
 reader who was posting a comment is told it was not saved and given the form back, filled in.
 
-Pages served from the page cache (articles/page_cache.py) need no database and go on working.
+Pages served from the page cache (caching/) need no database and go on working.
 """
 
 import logging

@@ -62,9 +62,11 @@ INSTALLED_APPS = [
     "taggit",
     "django_prose_editor",
     "newsroom",
+    "caching",
+    "images",
     "articles",
     "comments",
-    "images",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -102,7 +104,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 # {{ csp_nonce }}: only admin pages use it (the rich-text editor's import map).
                 "django.template.context_processors.csp",
-                "articles.context_processors.site",
+                "newsroom.context_processors.site",
+                "articles.context_processors.navigation",
             ],
         },
     },
@@ -155,7 +158,7 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "newsroom_cache",
-            # Room for the page cache (articles/page_cache.py); Django's default keeps 300.
+            # Room for the page cache (caching/); Django's default keeps 300.
             "OPTIONS": {"MAX_ENTRIES": 20_000},
         }
     }
@@ -348,7 +351,7 @@ MAILERS = {"default": {"BACKEND": _email_backend, "OPTIONS": _email_options}}
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "newsroom@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# The shared page cache (articles/page_cache.py): how long readers' pages are kept, in
+# The shared page cache (caching/): how long readers' pages are kept, in
 # seconds. Changes drop the affected pages at once; these only bound a page's life.
 # Off under DJANGO_DEBUG, so a template being worked on shows its changes at once.
 PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE_ENABLED", not DEBUG)
@@ -358,6 +361,6 @@ PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("PAGE_CACHE_BROWSER_SECONDS", "6
 PAGE_CACHE_STALE_SECONDS = 30  # a shared cache may serve a page this late while it refetches
 # Front caches (Varnish with xkey, deploy/varnish/) to purge by tag, e.g. "http://127.0.0.1:6081".
 NEWSROOM_FRONT_CACHES = env_list("NEWSROOM_FRONT_CACHES", "")
-# What a lazy load on a reader's page costs (articles.models.reader_fetch_mode): "peers" loads
+# What a lazy load on a reader's page costs (newsroom/fetch_modes.py): "peers" loads
 # it for the whole list at once; the tests set "raise" so a missing select_related fails.
 NEWSROOM_FETCH_MODE = os.environ.get("NEWSROOM_FETCH_MODE", "peers")

@@ -4,10 +4,11 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from articles.page_cache import cache_tagged
-from articles.robots import robots_txt
+from articles.cache_keys import SITEMAPS
 from articles.sitemaps import news_sitemaps, sitemaps
+from caching.pages import EVERY_PAGE, cache_tagged
 from newsroom.login_limits import LimitedLoginForm
+from newsroom.robots import robots_txt
 
 admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} administration"
 admin.site.site_title = settings.NEWSROOM_SITE_NAME
@@ -17,10 +18,10 @@ admin.site.login_form = LimitedLoginForm
 urlpatterns = [
     path(settings.NEWSROOM_ADMIN_PATH, admin.site.urls),
     path("comments/", include("comments.urls")),
-    path("robots.txt", cache_tagged(robots_txt, "site"), name="robots"),
+    path("robots.txt", cache_tagged(robots_txt, EVERY_PAGE), name="robots"),
     path(
         "sitemap.xml",
-        cache_tagged(sitemap_views.index, "sitemaps"),
+        cache_tagged(sitemap_views.index, SITEMAPS),
         {"sitemaps": {**sitemaps, **news_sitemaps}, "sitemap_url_name": "sitemap-section"},
         name="sitemap",
     ),
@@ -28,13 +29,13 @@ urlpatterns = [
     # route's name for "news" and gets this address.
     path(
         "sitemap-news.xml",
-        cache_tagged(sitemap_views.sitemap, "sitemaps"),
+        cache_tagged(sitemap_views.sitemap, SITEMAPS),
         {"sitemaps": news_sitemaps, "section": "news", "template_name": "sitemaps/news.xml"},
         name="sitemap-news",
     ),
     path(
         "sitemap-<section>.xml",
-        cache_tagged(sitemap_views.sitemap, "sitemaps"),
+        cache_tagged(sitemap_views.sitemap, SITEMAPS),
         {"sitemaps": sitemaps},
         name="sitemap-section",
     ),

@@ -5,8 +5,8 @@ from urllib.parse import unquote_plus
 import feedparser
 import pytest
 
-from articles import demo_content
 from articles.models import Article
+from demo import seed
 from images import renditions
 
 from .checks import assert_self_contained
@@ -23,7 +23,7 @@ def demo_site(monkeypatch):
     monkeypatch.setattr(renditions, "WIDTHS", (320, 640))
     monkeypatch.setitem(renditions.ENCODER_OPTIONS, "WEBP", {"quality": 60, "method": 0})
     monkeypatch.setitem(renditions.ENCODER_OPTIONS, "JPEG", {"quality": 60})
-    demo_content.load()
+    seed.load()
 
 
 def test_a_reader_goes_from_the_front_page_to_a_story_its_topic_search_and_feed(page, demo_site):

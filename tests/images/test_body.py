@@ -3,8 +3,8 @@
 import pytest
 from django.template import Context, Template
 
-from articles.sanitize import sanitize_body
 from images.body import responsive_body
+from richtext.sanitize import sanitize_body
 from tests.factories import make_article, make_image
 
 FIGURE = (

@@ -7,10 +7,10 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
-from articles.sanitize import sanitize_body
 from images.admin import PICKER_PAGE_SIZE
 from images.body import responsive_body
 from images.tasks import make_renditions
+from richtext.sanitize import sanitize_body
 from tests.factories import make_image, make_user
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from articles import demo_content
-from comments import demo_content as comments_demo_content
+from demo import seed
 
 
 class Command(BaseCommand):
@@ -11,6 +10,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        report = demo_content.load()
-        comments_demo_content.load(report)
+        report = seed.load()
         self.stdout.write(self.style.SUCCESS(str(report)))

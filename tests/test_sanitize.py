@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
-from articles.sanitize import sanitize_body
+from richtext.sanitize import sanitize_body
 from tests.articles.test_admin import _article_form
 from tests.factories import make_article, make_section
 

@@ -1,4 +1,6 @@
-"""Load the demo content in seeds/ into the database; what is already there is left alone."""
+"""Load the demo content of seeds/ into the database: sections, authors, illustrated stories with
+their corrections and related links, and reader comments. What is already there is left alone,
+so running it twice changes nothing."""
 
 import tomllib
 from dataclasses import dataclass, field
@@ -10,11 +12,13 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from articles.models import Article, Author, Byline, Correction, RelatedLink, Section, Topic
+from articles.revisions import record_revision
+from comments import policy
+from comments.models import Comment, normalise_email
 from images.models import Image
 
-from . import demo_artwork
-from .models import Article, Author, Byline, Correction, RelatedLink, Section, Topic
-from .revisions import record_revision
+from . import artwork
 
 SEEDS_DIR = settings.BASE_DIR / "seeds"
 
@@ -41,7 +45,7 @@ def _read(path):
 
 @transaction.atomic
 def load(seeds_dir=SEEDS_DIR):
-    """Create the sections, authors and articles of seeds/ that are missing; return a report."""
+    """Create what seeds/ holds and the database lacks; return a report."""
     seeds_dir = Path(seeds_dir)
     report = SeedReport()
     sections = {
@@ -68,6 +72,7 @@ def load(seeds_dir=SEEDS_DIR):
                 url=link.get("url", ""),
                 title=link.get("title", ""),
             )
+    _comments(seeds_dir / "comments.toml", report)
     return report
 
 
@@ -96,7 +101,7 @@ def _author(entry, report):
         },
     )
     if created:
-        portrait = demo_artwork.draw_portrait(author.name, author.slug)
+        portrait = artwork.draw_portrait(author.name, author.slug)
         author.photo.save(f"{author.slug}.png", ContentFile(portrait))
     report.count("authors", created)
     return author
@@ -142,13 +147,13 @@ def _lead_image(entry, motif):
     """Put the story's illustration in the image library, with its focal point."""
     focal_x, focal_y = entry.get("focal_point", (0.5, 0.5))
     image = Image(
-        alt_text=demo_artwork.describe(motif),
+        alt_text=artwork.describe(motif),
         caption=entry.get("image_caption", ""),
         credit="Illustration: Newsroom",
         focal_x=focal_x,
         focal_y=focal_y,
     )
-    picture = ContentFile(demo_artwork.draw(motif, entry["slug"]), name=f"{entry['slug']}.jpg")
+    picture = ContentFile(artwork.draw(motif, entry["slug"]), name=f"{entry['slug']}.jpg")
     image.file.save(picture.name, picture)  # saves the Image; its renditions follow on commit
     return image
 
@@ -156,3 +161,51 @@ def _lead_image(entry, motif):
 def _topic(name):
     topic = Topic.objects.filter(name__iexact=name).first()
     return topic or Topic.objects.create(name=name)
+
+
+def _comments(path, report):
+    """Create the seeded reader comments that are missing; "policy" ones go through the policy."""
+    if not path.exists():
+        return
+    entries = _read(path)["comment"]
+    articles = Article.objects.in_bulk({e["article"] for e in entries}, field_name="slug")
+    by_key = {}
+    for entry in entries:
+        article = articles[entry["article"]]
+        body = entry["body"].strip()
+        existing = Comment.objects.filter(
+            article=article, email_normalised=normalise_email(entry["email"]), body=body
+        ).first()
+        report.count("comments", existing is None)
+        by_key[entry["key"]] = existing or _comment(entry, article, body, by_key)
+
+
+def _comment(entry, article, body, by_key):
+    status = entry["status"]
+    findings = []
+    if status == "policy":
+        decision = policy.decide(
+            policy.Submission(
+                article=article,
+                name=entry["name"],
+                email=entry["email"],
+                website=entry.get("website", ""),
+                body=body,
+            )
+        )
+        status, findings = decision.status, decision.reasons()
+    comment = Comment.objects.create(
+        article=article,
+        parent=by_key.get(entry.get("reply_to")),
+        name=entry["name"],
+        email=entry["email"],
+        website=entry.get("website", ""),
+        body=body,
+        status=status,
+        policy_status=status if findings else "",
+        policy_reasons=findings,
+    )
+    # Backdate it to when the reader wrote it, relative to the story.
+    posted = article.published_at + timedelta(minutes=entry.get("minutes_after", 30))
+    Comment.objects.filter(pk=comment.pk).update(created_at=posted)
+    return comment

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from articles import bulk_content
+from demo import fill
 
 
 class Command(BaseCommand):
@@ -44,13 +44,13 @@ class Command(BaseCommand):
         if articles < 0 or comments < 0 or options["images"] < 0:
             raise CommandError("Counts cannot be negative.")
         # Generated stories are published at once: keep them out of a live site's database.
-        if not (settings.DEBUG or options["force"] or bulk_content.is_generated_only()):
+        if not (settings.DEBUG or options["force"] or fill.is_generated_only()):
             raise CommandError(
                 "This database holds articles that fill_database did not make, and DEBUG is "
                 "off: it may be a live site. Pass --force if it is not."
             )
         seed = options["seed"] if options["seed"] is not None else random.randrange(1_000_000)
-        prefix = options["prefix"] or bulk_content.next_prefix()
+        prefix = options["prefix"] or fill.next_prefix()
         log = self.stdout.write if options["verbosity"] else lambda message: None
         log(
             f"Adding {articles:,} articles and {comments:,} comments to the "
@@ -58,7 +58,7 @@ class Command(BaseCommand):
             f"{prefix}-…, seed {seed}."
         )
         started = time.perf_counter()
-        report = bulk_content.fill(
+        report = fill.fill(
             articles=articles,
             comments=comments,
             seed=seed,

@@ -56,8 +56,7 @@ def draw(motif, seed):
     image = Image.new("RGB", (WIDTH, HEIGHT), dark)
     _gradient(image, dark, mid)
     pen = ImageDraw.Draw(image)
-    painter = globals().get(f"_draw_{motif}", _draw_globe)
-    painter(pen, rng, dark, mid, light)
+    PAINTERS.get(motif, _draw_globe)(pen, rng, dark, mid, light)
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=82, optimize=True, progressive=True)
     return buffer.getvalue()
@@ -285,3 +284,23 @@ def _draw_handshake(pen, rng, dark, mid, light):
     pen.rounded_rectangle([620, 330, 980, 560], radius=90, fill=light)
     for i in range(4):
         pen.line([(700 + i * 70, 360), (700 + i * 70, 530)], fill=dark, width=6)
+
+
+# Each motif's painter, by the names MOTIFS describes.
+PAINTERS = {
+    "globe": _draw_globe,
+    "columns": _draw_columns,
+    "chart": _draw_chart,
+    "stars": _draw_stars,
+    "pitch": _draw_pitch,
+    "court": _draw_court,
+    "waves": _draw_waves,
+    "mountains": _draw_mountains,
+    "sun": _draw_sun,
+    "cross": _draw_cross,
+    "ballot": _draw_ballot,
+    "stage": _draw_stage,
+    "dove": _draw_dove,
+    "train": _draw_train,
+    "handshake": _draw_handshake,
+}

@@ -1,0 +1,122 @@
+"""What happens around the articles app's rows whenever they change, however they change (the
+admin, a service, the shell): the search index follows, topics keep their counts, and the
+cached pages that show the change are dropped.
+
+Lists (front page, sections, topics, authors, feeds, sitemaps, search, corrections) carry the
+keys of what they list; an article page carries its own and those of its related cards.
+"""
+
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+
+from caching.invalidation import invalidate
+from caching.pages import EVERY_PAGE
+from images.models import Image
+
+from . import cache_keys, search
+from .models import Article, Author, Byline, Correction, RelatedLink, Section, TaggedArticle, Topic
+
+BOTH = (post_save, post_delete)
+
+
+@receiver(pre_save, sender=Article, dispatch_uid="articles_remember_section")
+def remember_old_section(sender, instance, raw=False, **kwargs):
+    # A story moved to another section leaves the old section's page too.
+    if instance.pk and not raw:
+        instance._section_before = (
+            sender.objects.filter(pk=instance.pk).values_list("section_id", flat=True).first()
+        )
+
+
+@receiver(post_save, sender=Article, dispatch_uid="articles_index_article")
+def index_saved_article(sender, instance, update_fields=None, **kwargs):
+    # Saves that only touch counters (comment_count) leave the indexed text alone.
+    if update_fields is None or search.INDEXED_FIELDS & set(update_fields):
+        search.index_article(instance)
+
+
+@receiver(post_delete, sender=Article, dispatch_uid="articles_unindex_article")
+def unindex_deleted_article(sender, instance, **kwargs):
+    search.unindex_article(instance.pk)
+
+
+@receiver(BOTH, sender=Article, dispatch_uid="articles_article_pages")
+def article_changed(sender, instance, **kwargs):
+    keys = {cache_keys.article(instance.pk), cache_keys.section(instance.section_id)}
+    if before := getattr(instance, "_section_before", None):
+        keys.add(cache_keys.section(before))
+    # Its topics' and authors' pages list it too; their rows may not have changed.
+    keys |= {cache_keys.topic(pk) for pk in instance.topics.values_list("pk", flat=True)}
+    keys |= {cache_keys.author(pk) for pk in instance.bylines.values_list("author_id", flat=True)}
+    invalidate(*keys, *cache_keys.EVERY_LIST)
+
+
+@receiver(BOTH, sender=TaggedArticle, dispatch_uid="articles_tagging")
+def tagging_changed(sender, instance, **kwargs):
+    search.index_article_by_id(instance.content_object_id)
+    # A recount rather than +1/-1: it cannot drift, and one topic's count is one index range.
+    Topic.recount([instance.tag_id])
+    invalidate(
+        cache_keys.topic(instance.tag_id),
+        cache_keys.article(instance.content_object_id),
+        *cache_keys.EVERY_LIST,
+    )
+
+
+@receiver(post_save, sender=Topic, dispatch_uid="articles_reindex_topic")
+def reindex_renamed_topic(sender, instance, created, **kwargs):
+    if not created:
+        for article in Article.objects.filter(topics=instance):
+            search.index_article(article)
+
+
+@receiver(BOTH, sender=Topic, dispatch_uid="articles_topic_pages")
+def topic_changed(sender, instance, **kwargs):
+    invalidate(cache_keys.topic(instance.pk), *cache_keys.EVERY_LIST)
+
+
+@receiver(BOTH, sender=Byline, dispatch_uid="articles_byline_pages")
+def byline_changed(sender, instance, **kwargs):
+    invalidate(
+        cache_keys.author(instance.author_id),
+        cache_keys.article(instance.article_id),
+        *cache_keys.EVERY_LIST,
+    )
+
+
+@receiver(BOTH, sender=Correction, dispatch_uid="articles_note_pages")
+def note_changed(sender, instance, **kwargs):
+    invalidate(
+        cache_keys.article(instance.article_id),
+        cache_keys.CORRECTIONS,
+        cache_keys.FEEDS,
+        cache_keys.SITEMAPS,
+    )
+
+
+@receiver(BOTH, sender=RelatedLink, dispatch_uid="articles_related_link_pages")
+def related_link_changed(sender, instance, **kwargs):
+    invalidate(cache_keys.article(instance.article_id))
+
+
+@receiver(BOTH, sender=Section, dispatch_uid="articles_section_pages")
+def section_changed(sender, instance, **kwargs):
+    # Sections are the navigation on every page.
+    invalidate(EVERY_PAGE, cache_keys.section(instance.pk))
+
+
+@receiver(BOTH, sender=Author, dispatch_uid="articles_author_pages")
+def author_changed(sender, instance, **kwargs):
+    invalidate(cache_keys.author(instance.pk), *cache_keys.EVERY_LIST)
+
+
+@receiver(BOTH, sender=Image, dispatch_uid="articles_lead_image_pages")
+def lead_image_changed(sender, instance, **kwargs):
+    # New renditions mean new addresses on every page showing the picture.
+    articles = list(instance.lead_of_articles.values_list("pk", "section_id"))
+    if articles:
+        invalidate(
+            *(cache_keys.article(pk) for pk, _ in articles),
+            *(cache_keys.section(section_id) for _, section_id in articles),
+            *cache_keys.EVERY_LIST,
+        )

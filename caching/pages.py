@@ -1,0 +1,133 @@
+"""The shared page cache: readers' pages stored whole, and dropped exactly when what they show
+changes.
+
+A view names what its page shows with ``tag()``: surrogate keys such as "article-12",
+"section-3" or "front", made by the domain apps (articles/cache_keys.py). The keys go out in
+the ``Surrogate-Key`` header, and ``invalidate()`` drops them here and from the front caches
+(Varnish with xkey) alike, so every layer forgets the same pages at once.
+
+Only anonymous readers share pages: a request with a session cookie (staff, or a reader
+whose comment awaits moderation) is answered fresh and marked private. No page is kept past
+the next scheduled change (schedule.py), so a scheduled story appears on time.
+"""
+
+import hashlib
+from functools import wraps
+
+from django.conf import settings
+from django.http import HttpResponse
+from django.utils.cache import patch_cache_control, set_response_etag
+
+from . import schedule, store
+
+SHAREABLE_STATUSES = {200, 301, 404, 410}
+# The site's name and its navigation are on every page.
+EVERY_PAGE = "site"
+
+
+def tag(response, *keys):
+    """Name what the response shows, so changes to it drop the page from every cache."""
+    response.cache_tags = getattr(response, "cache_tags", set()) | set(keys)
+    return response
+
+
+def may_share(request):
+    """Return True if the answer to this request may be shared with other readers."""
+    return request.method in ("GET", "HEAD") and (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def cache_for_readers(view):
+    """Serve the view's pages from the shared cache to anonymous readers."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not may_share(request):
+            response = view(request, *args, **kwargs)
+            if not response.has_header("Cache-Control"):
+                patch_cache_control(response, private=True, no_cache=True)
+            return response
+        name = _page_name(request)
+        enabled = settings.PAGE_CACHE_ENABLED
+        if enabled and (entry := store.get(name)) is not None:
+            response = _response(entry)
+            response["X-Cache"] = "hit"
+            return response
+        started = store.clock()
+        response = view(request, *args, **kwargs)
+        if getattr(response, "is_rendered", True) is False:
+            response.render()  # a TemplateResponse (the sitemaps): the stored copy needs its body
+        if _shareable(response):
+            keys = {EVERY_PAGE, *getattr(response, "cache_tags", ())}
+            response["Surrogate-Key"] = " ".join(sorted(keys))
+            # Stored with the page, so a hit is not hashed again for ConditionalGetMiddleware.
+            set_response_etag(response)
+            until = started + settings.PAGE_CACHE_SECONDS
+            if enabled:
+                until = min(until, schedule.next_change() or until)
+                store.put(name, _entry(response, keys, started, until), until=until)
+            _mark_public(response, until)
+        response["X-Cache"] = "miss"
+        return response
+
+    return wrapped
+
+
+def cache_tagged(view, *keys):
+    """Cache a view that does not tag its own pages (feeds, sitemaps) under the given keys."""
+
+    @wraps(view)
+    def tagged(request, *args, **kwargs):
+        return tag(view(request, *args, **kwargs), *keys)
+
+    return cache_for_readers(tagged)
+
+
+def _page_name(request):
+    query = sorted((key, value) for key, values in request.GET.lists() for value in values)
+    raw = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _shareable(response):
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code in SHAREABLE_STATUSES
+        and not response.streaming
+        and not response.cookies
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+    )
+
+
+def _entry(response, keys, started, until):
+    return {
+        "started": started,
+        "until": until,
+        "tags": sorted(keys),
+        "status": response.status_code,
+        "headers": list(response.items()),
+        "content": response.content,
+    }
+
+
+def _response(entry):
+    response = HttpResponse(entry["content"], status=entry["status"])
+    for header, value in entry["headers"]:
+        response[header] = value
+    _mark_public(response, entry["until"])
+    return response
+
+
+def _mark_public(response, until):
+    """Let browsers keep the page a little and shared caches until it may change."""
+    shared = max(0, min(settings.PAGE_CACHE_SECONDS, round(until - store.clock())))
+    del response["Cache-Control"]
+    patch_cache_control(
+        response,
+        public=True,
+        max_age=min(settings.PAGE_CACHE_BROWSER_SECONDS, shared),
+        s_maxage=shared,
+        stale_while_revalidate=settings.PAGE_CACHE_STALE_SECONDS,
+    )

@@ -1,0 +1,51 @@
+"""Where the page cache keeps its records: stored pages, and when each surrogate key changed.
+
+A page is kept with the time its request began and the keys it shows. A change records, per
+key, the time it happened; a stored page is good only while none of its keys changed after
+its request began. A key with no record at all was evicted, and then nothing that shows it
+can be trusted.
+"""
+
+from django.conf import settings
+from django.core.cache import caches
+from django.utils import timezone
+
+_PAGE = "page-cache:page:"
+_KEY = "page-cache:tag:"
+
+
+def cache():
+    return caches[settings.PAGE_CACHE_ALIAS]
+
+
+def clock():
+    # One clock for publish times and cache times, so a test can move both at once.
+    return timezone.now().timestamp()
+
+
+def put(name, entry, *, until):
+    """Keep a page's entry until ``until`` (a timestamp), giving each of its keys a record."""
+    store = cache()
+    for key in entry["tags"]:
+        store.add(_KEY + key, 0.0, timeout=None)
+    store.set(_PAGE + name, entry, timeout=max(1, round(until - clock())))
+
+
+def get(name):
+    """Return the page's entry if it is still good, else None."""
+    store = cache()
+    entry = store.get(_PAGE + name)
+    if entry is None or clock() >= entry["until"]:
+        return None
+    changed = store.get_many([_KEY + key for key in entry["tags"]])
+    if len(changed) < len(entry["tags"]):
+        return None
+    if any(moment >= entry["started"] for moment in changed.values()):
+        return None
+    return entry
+
+
+def mark_changed(keys):
+    """Record that what these keys name changed now."""
+    now = clock()
+    cache().set_many({_KEY + key: now for key in keys}, timeout=None)
