@@ -43,10 +43,11 @@ ensure_venv() {
 }
 
 ensure_node_packages() {
-    # The browser tests take axe-core from npm. Without Node.js they skip the accessibility
-    # checks and say so (CI fails instead), so a missing npm is only a note here.
+    # The browser tests take axe-core from npm, and the HTML validity test vnu.jar. Without
+    # Node.js they skip those checks and say so (CI fails instead), so a missing npm is only a
+    # note here.
     if ! command -v npm >/dev/null 2>&1; then
-        echo "npm was not found: the accessibility checks will be skipped." >&2
+        echo "npm was not found: the accessibility and HTML validity checks will be skipped." >&2
         echo "Install Node.js 20 or newer (it comes with npm) to run them." >&2
         return 0
     fi
@@ -55,7 +56,9 @@ ensure_node_packages() {
     wanted=$(.venv/bin/python -c 'import hashlib; print(hashlib.sha256(open("package-lock.json", "rb").read()).hexdigest())')
     if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
         echo "Installing the npm packages into node_modules"
-        npm ci --silent --no-audit --no-fund
+        # Without Java, vnu-jar's install script would fetch a Java runtime from GitHub into
+        # node_modules; the test runs the system's java instead, and says what to install.
+        npm ci --silent --no-audit --no-fund --ignore-scripts
         echo "$wanted" >"$stamp"
     fi
 }

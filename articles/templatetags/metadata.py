@@ -1,3 +1,4 @@
+import datetime
 import json
 
 from django import template
@@ -17,6 +18,18 @@ def json_ld(data):
     """Render a ``<script type="application/ld+json">`` that text in ``data`` can't break out of."""
     text = json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
     return mark_safe(f'<script type="application/ld+json">{text}</script>')
+
+
+@register.filter(expects_localtime=True)
+def machine_time(value):
+    """Return a date or time as <time datetime> wants it: ISO 8601, to the second, or ""."""
+    # isoformat() alone gives microseconds when there are any, and HTML allows at most three
+    # fractional digits; no page shows anything finer than a minute.
+    if isinstance(value, datetime.datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return ""
 
 
 @register.simple_tag(takes_context=True)

@@ -76,7 +76,7 @@ def test_byline_links_authors_in_order_with_a_machine_readable_time(client, stor
         (author.get_absolute_url(), author.name) for author in story.byline
     ]
     assert " and " in byline
-    assert f'<time datetime="{story.published_at.isoformat()}' in html
+    assert f'<time datetime="{story.published_at.isoformat(timespec="seconds")}">' in html
 
 
 def test_share_links_at_the_top_and_the_end(client, story):

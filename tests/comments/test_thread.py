@@ -34,7 +34,7 @@ def test_each_comment_has_a_permalink_and_a_machine_readable_time(client, articl
     comment = make_comment(article=article)
     html = client.get(article.get_absolute_url()).content.decode()
     assert f'<a class="comment__permalink" href="#comment-{comment.pk}">' in html
-    assert f'<time datetime="{comment.created_at.isoformat()}' in html
+    assert f'<time datetime="{comment.created_at.isoformat(timespec="seconds")}">' in html
 
 
 def test_bodies_keep_line_breaks_and_links_are_safe(client, article):
