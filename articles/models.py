@@ -5,12 +5,12 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
-from django.utils.html import strip_tags
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
 from newsroom.fetch_modes import reader_fetch_mode
+from richtext.plain import plain_text
 from richtext.sanitize import sanitize_body
 
 from .validators import validate_section_slug
@@ -422,10 +422,12 @@ class Article(models.Model):
 
     @property
     def modified_at(self):
-        """Return when the story last changed for readers: an edit, or a correction or update
-        note (``for_page()`` loads the notes)."""
+        """Return when the story last changed for readers: its publication, an edit since, or
+        a correction or update note (``for_page()`` loads the notes)."""
         notes = getattr(self, "public_corrections", [])
-        return max([self.updated_at, *(note.published_at for note in notes)])
+        return max(
+            [self.updated_at, *filter(None, [self.published_at]), *(n.published_at for n in notes)]
+        )
 
     @property
     def page_title(self):
@@ -435,11 +437,13 @@ class Article(models.Model):
 
     @property
     def excerpt(self):
-        """Return a one-line teaser that ends with an ellipsis, cut at a word."""
-        text = " ".join((self.standfirst or strip_tags(self.body)).split())
-        if len(text) > EXCERPT_LENGTH:
-            text = text[: EXCERPT_LENGTH + 1].rsplit(" ", 1)[0]
-        return text.rstrip(".!?,;:–— ") + "…"
+        """Return a one-line teaser: the standfirst (or the body's text), cut at a word with an
+        ellipsis when it is longer than a line."""
+        text = " ".join((self.standfirst or plain_text(self.body)).split())
+        if len(text) <= EXCERPT_LENGTH:
+            return text
+        cut = text[: EXCERPT_LENGTH + 1].rsplit(" ", 1)[0]
+        return cut.rstrip(".!?,;:–— ") + "…"
 
 
 class Byline(models.Model):

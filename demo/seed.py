@@ -139,6 +139,12 @@ def _article(entry, sections, authors, report):
     for note in entry.get("notes", []):
         Correction.objects.create(article=article, **note)
     record_revision(article=article, note="Created from the demo content")
+    if published_at and published_at <= timezone.now():
+        # Written when it went out, not when the demo was loaded: dateModified and
+        # Last-Modified then tell of the story's own last change.
+        Article.objects.filter(pk=article.pk).update(
+            created_at=published_at, updated_at=published_at
+        )
     report.count("articles", True)
     return True
 

@@ -5,14 +5,17 @@ import html
 import re
 import unicodedata
 
-# A tag of sanitised HTML. nh3 writes every attribute value in double quotes (a quote inside
-# one as &quot;), so a ">" can only end a tag outside the quotes.
+# Tags of sanitised HTML. nh3 writes every attribute value in double quotes (a quote inside
+# one as &quot;), so a ">" can only end a tag outside the quotes. Inline tags sit inside a
+# word's run of text ("<em>body</em>."); every other tag separates words.
+_INLINE_TAG = re.compile(r'</?(?:a|em|strong)\b(?:[^>"]|"[^"]*")*>')
 _TAG = re.compile(r'<(?:[^>"]|"[^"]*")*>')
 
 
 def plain_text(body):
     """Return sanitised HTML as plain text, with words in separate elements kept apart."""
-    return " ".join(html.unescape(_TAG.sub(" ", body or "")).split())
+    text = _TAG.sub(" ", _INLINE_TAG.sub("", body or ""))
+    return " ".join(html.unescape(text).split())
 
 
 def fold(text):

@@ -7,6 +7,7 @@ from html import unescape
 import pytest
 from django.utils import timezone
 
+from articles.models import Article
 from tests.factories import (
     make_article,
     make_author,
@@ -146,7 +147,27 @@ def test_related_block_puts_editor_picks_first_then_fills_to_four(client, story)
     assert block.count('<p class="related__section">World News</p>') == 4
     excerpts = re.findall(r'<p class="related__excerpt">([^<]+)</p>', block)
     assert len(excerpts) == 4
-    assert all(excerpt.endswith("…") for excerpt in excerpts)
+    # The factories' standfirsts fit on the card's line: shown whole, with no ellipsis.
+    assert all(excerpt.startswith("The standfirst of story") for excerpt in excerpts)
+    assert not any(excerpt.endswith("…") for excerpt in excerpts)
+
+
+def test_an_excerpt_cuts_a_long_standfirst_at_a_word_and_says_so():
+    standfirst = (
+        "Negotiators from both sides met for a third day in Istanbul, where officials said a "
+        "prisoner exchange had been agreed."
+    )
+    excerpt = Article(standfirst=standfirst).excerpt
+    assert excerpt.endswith("…")
+    assert len(excerpt) <= 101
+    kept = excerpt.removesuffix("…")
+    assert standfirst.startswith(kept) and standfirst[len(kept)] == " "
+
+
+def test_an_excerpt_of_a_short_standfirst_is_the_whole_standfirst():
+    assert Article(standfirst="Talks resume.").excerpt == "Talks resume."
+    # Without a standfirst, the body's text stands in, cut the same way.
+    assert Article(standfirst="", body="<p>A short <em>body</em>.</p>").excerpt == "A short body."
 
 
 def test_outside_related_link_shows_its_own_title_and_host(client, story):

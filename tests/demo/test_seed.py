@@ -1,5 +1,6 @@
 """`manage.py seed` loads a front page's worth of demo content, and a second run changes nothing."""
 
+import json
 import re
 from io import StringIO
 
@@ -119,3 +120,14 @@ def test_reference_story_lead_image_is_a_responsive_focal_point_crop(
             assert default_storage.exists(name), url
     assert 'width="1600" height="900"' in img
     assert f'alt="{image.alt_text}"' in img
+
+
+def test_the_reference_story_was_last_changed_by_its_latest_note_not_by_loading_it(client):
+    # Loaded today, the story still says what changed last and when: its update of 20 May 2025.
+    _seed()
+    story = Article.objects.get(slug=REFERENCE)
+    response = client.get(story.get_absolute_url())
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', response.text)
+    (data,) = [d for d in map(json.loads, blocks) if d["@type"] == "NewsArticle"]
+    assert data["dateModified"] == "2025-05-20T10:15:00+00:00"
+    assert response["Last-Modified"] == "Tue, 20 May 2025 10:15:00 GMT"
