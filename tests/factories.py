@@ -4,7 +4,6 @@ import io
 import itertools
 import re
 from datetime import timedelta
-from importlib import import_module
 
 from django.contrib.auth.models import Group, Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -15,6 +14,7 @@ from articles.models import Article, Author, Byline, Correction, RelatedLink, Se
 from images.models import Image
 from images.tasks import make_renditions
 from images.uploads import clean_upload
+from newsroom import roles
 
 _numbers = itertools.count(1)
 
@@ -145,51 +145,13 @@ def make_user(*, group=None, **kwargs):
 
 
 def ensure_role_groups():
-    """Make the Editors, Writers and Moderators groups as the migrations do, if they are missing.
+    """Make the Editors, Writers and Moderators groups as the role migration does, if missing.
 
     Live-server tests flush the database after each test, and the groups go with it; the
     permissions come back by themselves (post_migrate), the groups do not.
     """
-    if Group.objects.filter(name__in=["Editors", "Moderators", "Writers"]).count() == 3:
-        return
-    editorial = import_module(
-        "articles.migrations.0002_create_editor_and_moderator_groups"
-    ).EDITORIAL_MODELS
-    workflow = import_module("articles.migrations.0006_workflow_roles")
-    images = import_module("images.migrations.0002_grant_editor_permissions")
-    moderation = [
-        *import_module("comments.migrations.0002_grant_comment_permissions").CODENAMES,
-        *import_module("comments.migrations.0004_grant_moderation_desk_permissions").CODENAMES,
-    ]
-    comment_permissions = Permission.objects.filter(
-        content_type__app_label="comments", codename__in=moderation
-    )
-    editors, _ = Group.objects.get_or_create(name="Editors")
-    editors.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="articles",
-            content_type__model__in=[*editorial, *workflow.NEW_EDITORIAL_MODELS],
-        ),
-        *Permission.objects.filter(codename="withdraw_article"),
-        *Permission.objects.filter(content_type__app_label="images", codename__in=images.CODENAMES),
-        *comment_permissions,
-    )
-    writers, _ = Group.objects.get_or_create(name="Writers")
-    writers.permissions.add(
-        *Permission.objects.filter(
-            content_type__app_label="articles",
-            codename__in=[
-                f"{action}_{model}"
-                for model, actions in workflow.WRITER_PERMISSIONS.items()
-                for action in actions
-            ],
-        ),
-        *Permission.objects.filter(
-            content_type__app_label="images", codename__in=images.WRITER_CODENAMES
-        ),
-    )
-    moderators, _ = Group.objects.get_or_create(name="Moderators")
-    moderators.permissions.add(*comment_permissions)
+    if Group.objects.filter(name__in=roles.ROLES).count() < len(roles.ROLES):
+        roles.apply(Group, Permission)
 
 
 def make_comment(*, article, status="approved", parent=None, **kwargs):

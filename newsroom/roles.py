@@ -1,0 +1,106 @@
+"""The staff roles: each group, and every permission it holds, in one table.
+
+A role migration makes the groups match the table (newsroom/migrations/), and the tests build
+the same groups from it (tests/factories.py), so the two cannot drift. A change of role is a
+change here plus a new migration that applies it again.
+
+Permissions are named "app_label.codename", as ``User.has_perm()`` takes them; this module
+imports no app, so the table reads the same before and after the apps' code changes.
+"""
+
+ACTIONS = ("add", "change", "delete", "view")
+
+# Everything editorial: every model of the publishing app.
+EDITORIAL_MODELS = (
+    "article",
+    "articleredirect",
+    "articlerevision",
+    "author",
+    "byline",
+    "correction",
+    "relatedlink",
+    "section",
+    "taggedarticle",
+    "topic",
+)
+
+
+def every_action(app_label, *models):
+    return [f"{app_label}.{action}_{model}" for model in models for action in ACTIONS]
+
+
+def some_actions(app_label, actions_by_model):
+    return [
+        f"{app_label}.{action}_{model}"
+        for model, actions in actions_by_model.items()
+        for action in actions
+    ]
+
+
+# Reader comments and their moderation: the desk, reports, commenters' records and notes.
+MODERATION = [
+    *some_actions("comments", {"comment": ("view", "change", "delete")}),
+    "comments.moderate_comment",
+    *some_actions(
+        "comments",
+        {
+            "commentdecision": ("view",),
+            "commentreport": ("view", "change"),
+            "commenter": ("view", "add", "change"),
+            "commenternote": ("view", "add"),
+        },
+    ),
+]
+
+ROLES = {
+    # Write articles, upload images, submit for review; publishing is an editor's decision.
+    "Writers": [
+        *some_actions(
+            "articles",
+            {
+                "article": ("add", "change", "view"),
+                "byline": ACTIONS,
+                "relatedlink": ACTIONS,
+                "taggedarticle": ACTIONS,
+                "topic": ("add", "view"),
+                "section": ("view",),
+                "author": ("view",),
+                "articlerevision": ("view",),
+                "correction": ("view",),
+            },
+        ),
+        # Removing a picture from the library is an editor's call.
+        *some_actions("images", {"image": ("add", "change", "view")}),
+    ],
+    # Everything editorial: publish, schedule, unpublish, withdraw, the whole library, and the
+    # comments under the stories.
+    "Editors": [
+        *every_action("articles", *EDITORIAL_MODELS),
+        "articles.publish_article",
+        "articles.withdraw_article",
+        *every_action("images", "image"),
+        *MODERATION,
+    ],
+    # Reader comments only.
+    "Moderators": MODERATION,
+}
+
+
+def apply(group_model, permission_model):
+    """Make each role's group exist and hold exactly the permissions of the table.
+
+    Takes the models as arguments, so a migration can pass its historical ones.
+    """
+    wanted = {name for names in ROLES.values() for name in names}
+    labels = {label.split(".")[0] for label in wanted}
+    found = {
+        f"{permission.content_type.app_label}.{permission.codename}": permission
+        for permission in permission_model.objects.filter(
+            content_type__app_label__in=labels
+        ).select_related("content_type")
+    }
+    if missing := wanted - set(found):
+        raise LookupError(f"No such permissions: {', '.join(sorted(missing))}")
+    for role, names in ROLES.items():
+        group, _ = group_model.objects.get_or_create(name=role)
+        group.permissions.set([found[name] for name in names])
