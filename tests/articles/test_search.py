@@ -347,6 +347,46 @@ def test_excluded_word_folds_case_and_accents(client):
     assert _results(client, q="talks -ZURICH") == [elsewhere]
 
 
+def _notes(response):
+    return " ".join(response.context["notes"])
+
+
+def test_only_excluded_words_find_nothing_and_say_so(client):
+    _ceasefire_stories()
+    response = client.get(URL, {"q": "-india -pakistan"})
+    assert response.context["results"] == []
+    assert "Nothing to leave “-india” and “-pakistan” out from" in _notes(response)
+    assert "Nothing to leave “-india” and “-pakistan” out from" in response.text
+
+
+def test_unbalanced_quote_is_ignored_and_said(client):
+    ukraine, india = _ceasefire_stories()
+    response = client.get(URL, {"q": '"peace talks'})
+    assert {article for article, _ in response.context["results"]} == {ukraine, india}
+    assert "A quotation mark without its pair was ignored" in response.text
+
+
+def test_misplaced_or_is_ignored_and_said(client):
+    ukraine, _ = _ceasefire_stories()
+    response = client.get(URL, {"q": "OR kremlin OR"})
+    assert [article for article, _ in response.context["results"]] == [ukraine]
+    assert "“OR” was ignored: it goes between two words or phrases." in response.text
+
+
+def test_pieces_without_letters_are_ignored_and_said(client):
+    ukraine, _ = _ceasefire_stories()
+    response = client.get(URL, {"q": "kremlin - !!!"})
+    assert [article for article, _ in response.context["results"]] == [ukraine]
+    assert "“-” and “!!!” were ignored: they have no letters or digits." in response.text
+
+
+def test_a_plain_query_says_nothing_was_ignored(client):
+    _ceasefire_stories()
+    response = client.get(URL, {"q": 'ceasefire -india "peace talks" kremlin OR moscow'})
+    assert response.context["notes"] == ()
+    assert 'class="search-note"' not in response.text
+
+
 def test_snippet_marks_searched_words_not_excluded_ones(client):
     make_article(
         headline="Border news",
@@ -356,3 +396,11 @@ def test_snippet_marks_searched_words_not_excluded_ones(client):
     assert "<mark>ceasefire</mark>" in snippet
     assert "<mark>India</mark>" not in snippet
     assert "<mark>Pakistan</mark>" not in snippet
+
+
+def test_help_text_is_under_the_box(client):
+    html = client.get(URL).content.decode()
+    assert 'aria-describedby="search-help"' in html
+    assert '<p class="search-help" id="search-help">' in html
+    for example in ['"peace talks"', "kyiv OR moscow", "ceasefire -india"]:
+        assert f"<kbd>{example}</kbd>" in html
