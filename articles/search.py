@@ -10,7 +10,6 @@ always pass through ``Article.objects.published()``: the index holds drafts too.
 import functools
 import html
 import itertools
-import re
 from dataclasses import dataclass
 
 from django.db import connection
@@ -19,20 +18,15 @@ from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from richtext.plain import fold as _fold
-from richtext.plain import plain_text
+from richtext.plain import fold, plain_text
 
 from .models import Article, Topic
+from .search_syntax import WORD, parse_query
 
 MAX_QUERY_LENGTH = 200
 # A search finds at most this many stories (50 pages of 20); see search_articles().
 MAX_RESULTS = 1000
 SNIPPET_WORDS = 30
-# Letters and digits, as FTS5's unicode61 tokenizer splits words (the underscore separates).
-WORD = re.compile(r"[^\W_]+")
-# A query without these is only words, which websearch_to_tsquery() joins with & and |: no
-# "-word" to exclude, no "quoted phrase", no word it splits into a phrase (anti-doping, o'brien).
-NOT_ONLY_WORDS = re.compile(r"[^\w\s]|_")
 
 # Headline 10, standfirst 4, body 1, topics 2; bm25() is lower for better matches.
 SQLITE_RANK = "bm25(articles_search, 10.0, 4.0, 1.0, 2.0)"
@@ -53,11 +47,6 @@ PG_SUMMARY_VECTOR = (
 )
 # The fields of Article the index holds; a save touching none of them leaves it alone.
 INDEXED_FIELDS = {"headline", "standfirst", "body"}
-
-
-def query_words(query):
-    """Return the words of a reader's query, capped in length, without any search syntax."""
-    return WORD.findall(query[:MAX_QUERY_LENGTH])
 
 
 # Keeping the index up to date
@@ -139,13 +128,21 @@ def unindex_article(article_id):
 
 # Querying
 
+# The reader's query, parsed once (search_syntax.py), as PostgreSQL reads it.
+PG_TSQUERY = f"to_tsquery('{PG_CONFIG}', %s)"
+
+
+def _parsed(query):
+    """Return a reader's query, capped in length, parsed."""
+    return parse_query(query[:MAX_QUERY_LENGTH])
+
 
 def search_articles(query, *, section=None, date_from=None, date_to=None):
     """Return the published articles matching the query, best match first, newest on a tie.
 
     On PostgreSQL these are at most MAX_RESULTS stories; see _pg_found() for which ones.
     """
-    words = query_words(query)
+    parsed = _parsed(query)
     articles = Article.objects.published()
     if section:
         articles = articles.filter(section__slug=section)
@@ -154,14 +151,14 @@ def search_articles(query, *, section=None, date_from=None, date_to=None):
     if date_to:
         articles = articles.filter(published_at__date__lte=date_to)
     # No slug holds a NUL, and PostgreSQL refuses one in a query (a 500): such a filter finds none.
-    if not words or "\x00" in (section or ""):
+    # Only words to leave out find nothing: there is nothing to leave them out from.
+    if not parsed.groups or "\x00" in (section or ""):
         return articles.none()
     if connection.vendor == "postgresql":
-        text = query[:MAX_QUERY_LENGTH].replace("\x00", "")
-        tsquery = f"websearch_to_tsquery('{PG_CONFIG}', %s)"
+        text, tsquery = parsed.pg_tsquery(), PG_TSQUERY
         summary = "coalesce(articles_article.search_summary_vector, ''::tsvector)"
         return (
-            articles.filter(pk__in=_pg_found(articles, text))
+            articles.filter(pk__in=_pg_found(articles, parsed))
             .for_listing()
             .annotate(
                 # Headline, standfirst or topic matches first, then body-only ones.
@@ -170,8 +167,7 @@ def search_articles(query, *, section=None, date_from=None, date_to=None):
             )
             .order_by("-in_summary", "-rank", "-published_at", "-pk")
         )
-    # Every word quoted, so that the reader's operators and punctuation are plain text.
-    match = " ".join(f'"{word}"' for word in words)
+    match = parsed.fts5_match()
     articles = articles.filter(
         pk__in=RawSQL("SELECT rowid FROM articles_search WHERE articles_search MATCH %s", [match])
     )
@@ -184,7 +180,7 @@ def search_articles(query, *, section=None, date_from=None, date_to=None):
     return articles.for_listing().annotate(rank=rank).order_by("rank", "-published_at", "-pk")
 
 
-def _pg_found(articles, text):
+def _pg_found(articles, parsed):
     """Return SQL for the ids of the (at most MAX_RESULTS) stories a PostgreSQL search finds.
 
     Ranking every match does not scale: a topic word such as "housing" is in two thirds of
@@ -204,13 +200,13 @@ def _pg_found(articles, text):
     vector is read), never tested row by row in a newest-first walk or a sequential scan,
     plans whose cost the planner underestimates for vectors stored out of line.
     """
-    tsquery = f"websearch_to_tsquery('{PG_CONFIG}', %s)"
+    text, tsquery = parsed.pg_tsquery(), PG_TSQUERY
     in_summary = f"articles_article.search_summary_vector @@ {tsquery}"
     in_body = f"articles_article.search_vector @@ (SELECT {tsquery})"
     summary_tier = articles.alias(in_summary=RawSQL(in_summary, [text], BooleanField())).filter(
         in_summary=True
     )
-    if NOT_ONLY_WORDS.search(text):
+    if parsed.excluded or parsed.has_phrases:
         # A summary match is a full match for words joined by & and |, not for "-word" or a
         # phrase that spans fields: check the full vector too (in these few rows only).
         summary_tier = summary_tier.alias(
@@ -240,11 +236,13 @@ def _pg_found(articles, text):
 class SearchResults:
     """The stories a search found, for the paginator: ids in order, articles a page at a time.
 
-    Counting is free (the ids are in memory), and a page is one query by primary key.
+    Counting is free (the ids are in memory), and a page is one query by primary key. Notes
+    say what of the query was ignored.
     """
 
-    def __init__(self, ids):
+    def __init__(self, ids, notes=()):
         self.ids = ids
+        self.notes = notes
 
     def __len__(self):
         return len(self.ids)
@@ -261,12 +259,13 @@ class SearchResults:
 def search_results(query, **filters):
     """Return what search_articles() finds as SearchResults, in one query."""
     found = search_articles(query, **filters).values_list("pk", flat=True)[:MAX_RESULTS]
-    return SearchResults(list(found))
+    return SearchResults(list(found), _parsed(query).notes)
 
 
 @functools.lru_cache(maxsize=256)
 def _folded_terms(query):
-    return frozenset(_fold(word) for word in query_words(query))
+    # Only the words searched for: a word the reader left out is not what they looked for.
+    return frozenset(fold(word) for word in _parsed(query).words)
 
 
 def _texts(article):
@@ -285,13 +284,13 @@ def _first_match(texts, terms):
         tokens = []
         for token in words:
             tokens.append(token)
-            if _fold(token.group()) in terms:
+            if fold(token.group()) in terms:
                 return text, tokens, words
     return None
 
 
 def snippet_html(article, query):
-    """Return a short, escaped passage of the article with the query's words in <mark>."""
+    """Return a short, escaped passage of the article with the words searched for in <mark>."""
     terms = _folded_terms(query)
     found = _first_match(_texts(article), terms)
     if found is None:
@@ -306,7 +305,7 @@ def snippet_html(article, query):
     parts = ["…" if first else ""]
     position = tokens[first].start()
     for token in tokens[first : last + 1]:
-        if _fold(token.group()) in terms:
+        if fold(token.group()) in terms:
             parts.append(html.escape(text[position : token.start()]))
             parts.append(f"<mark>{html.escape(token.group())}</mark>")
             position = token.end()

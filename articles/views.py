@@ -191,9 +191,12 @@ def search(request):
     }
     page = None
     results = []
+    notes = ()
     if query:
-        page = _page(request, search_results(query, **filters))
+        found = search_results(query, **filters)
+        page = _page(request, found)
         results = [(article, snippet_html(article, query)) for article in page]
+        notes = found.notes
     # The page links keep the query and filters; only the page number changes.
     kept = {
         "q": query,
@@ -209,6 +212,7 @@ def search(request):
             "filters": kept,
             "page": page,
             "results": results,
+            "notes": notes,
             "page_query": urlencode({key: value for key, value in kept.items() if value}),
             "max_results": MAX_RESULTS,
         },

@@ -3,7 +3,6 @@
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -185,6 +184,27 @@ def test_snippet_marks_the_accented_word_for_an_unaccented_query(client):
         "x" * 5000,
         "\x00null",
         "(((",
+        "OR OR",
+        "OR",
+        "cat OR",
+        "- -",
+        "-",
+        '""',
+        '"',
+        '-"',
+        '-"-"',
+        'cat -"',
+        'x"y"z',
+        'cat "dog\x00body"',
+        "cat -dog OR -body",
+        "cat ^dog body*",
+        "headline: cat",
+        "body:cat NEAR(cat dog, 2)",
+        "cat \\ dog \\",
+        "cat 'dog' ''",
+        "-cat -dog",
+        '"' * 201,
+        "cat " + "OR " * 100,
     ],
 )
 def test_odd_queries_answer(client, query):
@@ -251,8 +271,136 @@ def test_many_headline_matches_leave_out_the_oldest(client, monkeypatch):
     assert _results(client, q="heron") == [newest, newer]
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite searches words only")
 def test_excluded_word_in_the_body_excludes_a_headline_match(client):
     make_article(headline="Strikes ahead", body="<p>The housing plan.</p>")
     other = make_article(headline="Strikes ahead", body="<p>The rail plan.</p>")
     assert _results(client, q="strikes -housing") == [other]
+
+
+# The query syntax: words, "phrases", OR and -word, the same on both databases.
+
+
+def _ceasefire_stories():
+    ukraine = make_article(
+        headline="Russia and Ukraine to begin ceasefire talks",
+        body="<p>Peace talks will start in Istanbul, the Kremlin said.</p>",
+    )
+    india = make_article(
+        headline="India and Pakistan agree ceasefire after days of strikes",
+        body="<p>Talks of peace followed the strikes.</p>",
+    )
+    return ukraine, india
+
+
+def test_excluded_word_leaves_the_story_out(client):
+    ukraine, _ = _ceasefire_stories()
+    assert _results(client, q="ceasefire -india") == [ukraine]
+
+
+def test_excluded_phrase_leaves_only_that_sequence_out(client):
+    ukraine, india = _ceasefire_stories()
+    assert _results(client, q='ceasefire -"india and pakistan"') == [ukraine]
+    # The words of the phrase in another order leave nothing out.
+    assert set(_results(client, q='ceasefire -"pakistan and india"')) == {ukraine, india}
+
+
+def test_quoted_phrase_matches_only_the_exact_sequence(client):
+    ukraine, india = _ceasefire_stories()
+    assert _results(client, q='"peace talks"') == [ukraine]
+    assert set(_results(client, q="peace talks")) == {ukraine, india}
+
+
+def test_quoted_phrase_folds_case_and_accents(client):
+    story = make_article(body="<p>Talks were held in São Paulo on Monday.</p>")
+    make_article(body="<p>Paulo went to Sao Tome.</p>")
+    assert _results(client, q='"SAO PAULO"') == [story]
+
+
+def test_or_finds_either(client):
+    ukraine, india = _ceasefire_stories()
+    make_article(body="<p>Nothing about either.</p>")
+    assert set(_results(client, q="kremlin OR pakistan")) == {ukraine, india}
+
+
+def test_or_joins_the_words_beside_it_only(client):
+    ukraine, india = _ceasefire_stories()
+    make_article(headline="The Kremlin said nothing")
+    make_article(headline="Pakistan sets its budget")
+    assert set(_results(client, q="ceasefire kremlin OR pakistan")) == {ukraine, india}
+
+
+def test_or_between_phrases(client):
+    ukraine, india = _ceasefire_stories()
+    make_article(body="<p>Peace and talks, apart.</p>")
+    assert set(_results(client, q='"peace talks" OR "talks of peace"')) == {ukraine, india}
+
+
+def test_lowercase_or_is_a_word(client):
+    story = make_article(body="<p>Now or never for the wombat.</p>")
+    make_article(body="<p>A wombat, now.</p>")
+    assert _results(client, q="wombat or never") == [story]
+
+
+def test_excluded_word_folds_case_and_accents(client):
+    make_article(body="<p>Talks in Zürich.</p>")
+    elsewhere = make_article(body="<p>Talks in Geneva.</p>")
+    assert _results(client, q="talks -ZURICH") == [elsewhere]
+
+
+def _notes(response):
+    return " ".join(response.context["notes"])
+
+
+def test_only_excluded_words_find_nothing_and_say_so(client):
+    _ceasefire_stories()
+    response = client.get(URL, {"q": "-india -pakistan"})
+    assert response.context["results"] == []
+    assert "Nothing to leave “-india” and “-pakistan” out from" in _notes(response)
+    assert "Nothing to leave “-india” and “-pakistan” out from" in response.text
+
+
+def test_unbalanced_quote_is_ignored_and_said(client):
+    ukraine, india = _ceasefire_stories()
+    response = client.get(URL, {"q": '"peace talks'})
+    assert {article for article, _ in response.context["results"]} == {ukraine, india}
+    assert "A quotation mark without its pair was ignored" in response.text
+
+
+def test_misplaced_or_is_ignored_and_said(client):
+    ukraine, _ = _ceasefire_stories()
+    response = client.get(URL, {"q": "OR kremlin OR"})
+    assert [article for article, _ in response.context["results"]] == [ukraine]
+    assert "“OR” was ignored: it goes between two words or phrases." in response.text
+
+
+def test_pieces_without_letters_are_ignored_and_said(client):
+    ukraine, _ = _ceasefire_stories()
+    response = client.get(URL, {"q": "kremlin - !!!"})
+    assert [article for article, _ in response.context["results"]] == [ukraine]
+    assert "“-” and “!!!” were ignored: they have no letters or digits." in response.text
+
+
+def test_a_plain_query_says_nothing_was_ignored(client):
+    _ceasefire_stories()
+    response = client.get(URL, {"q": 'ceasefire -india "peace talks" kremlin OR moscow'})
+    assert response.context["notes"] == ()
+    assert 'class="search-note"' not in response.text
+
+
+def test_snippet_marks_searched_words_not_excluded_ones(client):
+    make_article(
+        headline="Border news",
+        standfirst="India and Pakistan agree a ceasefire.",
+    )
+    ((_, snippet),) = client.get(URL, {"q": 'ceasefire -"pakistan india"'}).context["results"]
+    assert "<mark>ceasefire</mark>" in snippet
+    assert "<mark>India</mark>" not in snippet
+    assert "<mark>Pakistan</mark>" not in snippet
+
+
+def test_help_text_is_under_the_box(client):
+    html = client.get(URL).content.decode()
+    assert 'aria-describedby="search-help"' in html
+    assert '<p class="search-help" id="search-help">' in html
+    for example in ['"peace talks"', "kyiv OR moscow", "ceasefire -india"]:
+        assert f"<kbd>{example}</kbd>" in html
