@@ -5,7 +5,7 @@ from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
 from . import desk, services
-from .models import Comment, CommentDecision, CommentReport
+from .models import MODERATION_ACTIONS, STATUS_DONE, Comment, CommentDecision, CommentReport
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -109,25 +109,26 @@ class CommentAdmin(admin.ModelAdmin):
     def excerpt(self, comment):
         return Truncator(comment.body).chars(80)
 
-    def _decide(self, request, queryset, status, done):
+    def _decide(self, request, queryset, action):
+        status = MODERATION_ACTIONS[action]
         changed = services.comments_decide_bulk(
             comments=queryset, status=status, moderator=request.user
         )
         self.message_user(
             request,
             ngettext("%(n)d comment %(done)s.", "%(n)d comments %(done)s.", changed)
-            % {"n": changed, "done": done},
+            % {"n": changed, "done": STATUS_DONE[status]},
             messages.SUCCESS,
         )
 
     @admin.action(description="Approve selected comments", permissions=["moderate"])
     def approve(self, request, queryset):
-        self._decide(request, queryset, Comment.Status.APPROVED, "approved")
+        self._decide(request, queryset, "approve")
 
     @admin.action(description="Reject selected comments", permissions=["moderate"])
     def reject(self, request, queryset):
-        self._decide(request, queryset, Comment.Status.REJECTED, "rejected")
+        self._decide(request, queryset, "reject")
 
     @admin.action(description="Mark selected comments as spam", permissions=["moderate"])
     def mark_spam(self, request, queryset):
-        self._decide(request, queryset, Comment.Status.SPAM, "marked as spam")
+        self._decide(request, queryset, "spam")

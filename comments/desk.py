@@ -18,6 +18,8 @@ from articles.models import Article, Section
 
 from . import policy, services
 from .models import (
+    MODERATION_ACTIONS,
+    STATUS_DONE,
     Comment,
     CommentDecision,
     Commenter,
@@ -38,11 +40,6 @@ QUEUES = {
     "approved": ("Approved", Q(status=Comment.Status.APPROVED)),
     "rejected": ("Rejected", Q(status=Comment.Status.REJECTED)),
     "spam": ("Spam", Q(status=Comment.Status.SPAM)),
-}
-DECISIONS = {
-    "approve": Comment.Status.APPROVED,
-    "reject": Comment.Status.REJECTED,
-    "spam": Comment.Status.SPAM,
 }
 
 
@@ -209,7 +206,7 @@ def _describe(comment):
 def decide_view(request, model_admin):
     action = request.POST.get("action", "")
     ids = request.POST.getlist("comment")
-    if action not in DECISIONS or not ids or not all(i.isdigit() for i in ids):
+    if action not in MODERATION_ACTIONS or not ids or not all(i.isdigit() for i in ids):
         return _answer(request, False, "Choose a comment and a decision.", status=400)
     reason = request.POST.get("reason", "") if action == "reject" else ""
     if reason and reason not in DecisionReason.values:
@@ -225,7 +222,7 @@ def decide_view(request, model_admin):
         try:
             last = services.comment_decide(
                 comment=comment,
-                status=DECISIONS[action],
+                status=MODERATION_ACTIONS[action],
                 moderator=request.user,
                 expected_version=int(version),
                 reason=reason,
@@ -236,7 +233,7 @@ def decide_view(request, model_admin):
             refused.append(str(handled))
     if last:
         request.session["desk_last_decision"] = last.pk
-    verb = {"approve": "Approved", "reject": "Rejected", "spam": "Marked as spam"}[action]
+    verb = STATUS_DONE[MODERATION_ACTIONS[action]].capitalize()
     one = len(done) == 1
     message = f"{verb} {_describe(done[0])}." if one else f"{verb} {len(done)} comments."
     if refused:
@@ -299,10 +296,10 @@ def test_text_view(request, model_admin):
     """Tell a moderator what the policy would do with a text, storing nothing."""
     text = request.GET.get("text", "")[:5000]
     email = request.GET.get("email", "")[:254]
-    decision = None
+    verdict = None
     if text.strip():
         article = Article(comment_moderation="site")
-        decision = policy.decide(
+        verdict = policy.assess(
             policy.Submission(article=article, name="", email=email, website="", body=text)
         )
     words = [*settings.COMMENTS_BLOCK_WORDS, *settings.COMMENTS_MODERATION_WORDS]
@@ -312,7 +309,7 @@ def test_text_view(request, model_admin):
         "title": "Test a text against the moderation policy",
         "text": text,
         "email": email,
-        "decision": decision,
+        "verdict": verdict,
         "highlighted": policy.highlight(text, words) if text else "",
         "links": policy.count_links(text),
     }

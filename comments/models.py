@@ -69,8 +69,9 @@ class Comment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=500, blank=True)
+    # The moderation policy's verdict when the comment came in (policy.py), and its findings.
     policy_status = models.CharField(
-        "policy's decision", max_length=10, choices=Status, editable=False, blank=True
+        "policy's verdict", max_length=10, choices=Status, editable=False, blank=True
     )
     policy_reasons = models.JSONField("policy's reasons", default=list, blank=True, editable=False)
     decided_by = models.ForeignKey(
@@ -130,6 +131,22 @@ class Comment(models.Model):
     @property
     def can_be_replied_to(self):
         return self.status == self.Status.APPROVED and self.depth < MAX_DEPTH
+
+
+# The moderators' words for what they can do to a comment: the name the desk's buttons and the
+# admin's actions send, and the status each leaves the comment in.
+MODERATION_ACTIONS = {
+    "approve": Comment.Status.APPROVED,
+    "reject": Comment.Status.REJECTED,
+    "spam": Comment.Status.SPAM,
+}
+# How the desk and the admin say a decision left a comment, for each status.
+STATUS_DONE = {
+    Comment.Status.PENDING: "put back in Pending",
+    Comment.Status.APPROVED: "approved",
+    Comment.Status.REJECTED: "rejected",
+    Comment.Status.SPAM: "marked as spam",
+}
 
 
 class DecisionReason(models.TextChoices):

@@ -1,8 +1,13 @@
 """The moderation policy: a reader's submission in, the comment's first status and reasons out.
 
 Each rule is a function ``rule_<name>(submission, now)`` that returns a Finding when it fires
-and None otherwise. ``decide()`` runs every rule in RULES, keeps all the findings, and ranks them:
-spam beats hold, hold beats trust, trust beats pre-moderation. Settings are read on every call.
+and None otherwise: the status it would give the comment (spam, pending for a moderator, or
+approved) and why. ``assess()`` runs every rule in RULES, keeps all the findings, and ranks
+them into the policy's verdict: spam beats pending, pending beats trust, trust beats
+pre-moderation. Settings are read on every call.
+
+The policy's verdict is the comment's first status; what moderators do with it afterwards are
+their decisions (CommentDecision, services.comment_decide).
 """
 
 import functools
@@ -22,9 +27,10 @@ from richtext.plain import fold
 
 from .models import Comment, Commenter, body_fingerprint, normalise_email
 
-SPAM = "spam"
-HOLD = "hold"
-APPROVE = "approve"
+# What a finding can make of a comment: the statuses of Comment.Status.
+SPAM = Comment.Status.SPAM
+HOLD = Comment.Status.PENDING
+APPROVE = Comment.Status.APPROVED
 
 # Used when settings.COMMENTS_DISPOSABLE_EMAIL_DOMAINS is None.
 DISPOSABLE_EMAIL_DOMAINS = frozenset(
@@ -86,20 +92,31 @@ class Submission:
 @dataclass(frozen=True)
 class Finding:
     rule: str
-    action: str
+    status: str  # the Comment.Status this rule would give the comment
     reason: str
     words: tuple[str, ...] = ()
 
+    @property
+    def label(self):
+        """Return the rule's name in moderators' words."""
+        return RULE_LABELS[self.rule]
+
 
 @dataclass(frozen=True)
-class Decision:
+class Verdict:
+    """What the policy makes of a submission: the comment's first status, and every finding."""
+
     status: str
     findings: tuple[Finding, ...]
+
+    @property
+    def label(self):
+        return Comment.Status(self.status).label
 
     def reasons(self):
         """Return the findings as JSON-ready dicts, for Comment.policy_reasons."""
         return [
-            {"rule": f.rule, "action": f.action, "reason": f.reason, "words": list(f.words)}
+            {"rule": f.rule, "status": f.status, "reason": f.reason, "words": list(f.words)}
             for f in self.findings
         ]
 
@@ -337,23 +354,38 @@ RULES = (
 )
 
 
+# Each rule's name as the desk and its "test a text" page show it.
+RULE_LABELS = {
+    "honeypot": "Robot trap",
+    "block_list": "Blocked words",
+    "email_domain": "Email domain",
+    "duplicate": "Posted before",
+    "standing": "Commenter's record",
+    "links": "Links",
+    "moderation_list": "Words to check",
+    "rejection_history": "Refused before",
+    "trusted": "Trusted commenter",
+    "premoderation": "Pre-moderation",
+}
+
+
 def _status(findings):
     """Return the Comment.Status the findings lead to."""
-    actions = {f.action for f in findings if f.rule != "premoderation"}
-    if SPAM in actions:
-        return Comment.Status.SPAM
-    if HOLD in actions:
-        return Comment.Status.PENDING
+    statuses = {f.status for f in findings if f.rule != "premoderation"}
+    if SPAM in statuses:
+        return SPAM
+    if HOLD in statuses:
+        return HOLD
     # Trust lets a known commenter skip pre-moderation, but not the rules above.
-    if APPROVE in actions:
-        return Comment.Status.APPROVED
+    if APPROVE in statuses:
+        return APPROVE
     if any(f.rule == "premoderation" for f in findings):
-        return Comment.Status.PENDING
-    return Comment.Status.APPROVED
+        return HOLD
+    return APPROVE
 
 
-def decide(submission, *, now=None):
-    """Return the Decision for a submission: its status and every finding, in RULES order.
+def assess(submission, *, now=None):
+    """Return the policy's Verdict on a submission: its status and every finding, in RULES order.
 
     A comment that no rule holds is approved with no findings. Findings that did not decide
     the status are kept too (a trusted commenter's spam, pre-moderation under trust), so
@@ -361,7 +393,7 @@ def decide(submission, *, now=None):
     """
     now = now or timezone.now()
     findings = tuple(f for rule in RULES if (f := rule(submission, now)) is not None)
-    return Decision(status=_status(findings), findings=findings)
+    return Verdict(status=_status(findings), findings=findings)
 
 
 def comments_closed_reason(article, *, now=None):

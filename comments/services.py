@@ -14,6 +14,7 @@ from articles.models import Article
 from . import policy
 from .models import (
     MAX_DEPTH,
+    STATUS_DONE,
     Comment,
     CommentDecision,
     Commenter,
@@ -60,7 +61,7 @@ def comment_submit(*, article, data, ip_address, user_agent):
     if existing := comment_find_submitted(data):
         return existing, False
     parent = data.get("parent")
-    decision = policy.decide(
+    verdict = policy.assess(
         policy.Submission(
             article=article,
             name=data["name"],
@@ -80,15 +81,15 @@ def comment_submit(*, article, data, ip_address, user_agent):
         body=data["body"],
         ip_address=ip_address,
         user_agent=user_agent[:500],
-        status=decision.status,
-        policy_status=decision.status,
-        policy_reasons=decision.reasons(),
+        status=verdict.status,
+        policy_status=verdict.status,
+        policy_reasons=verdict.reasons(),
         submission_token=submission_key(data),
     )
     try:
         with transaction.atomic():
             comment.save()
-            CommentDecision.objects.create(comment=comment, to_status=decision.status)
+            CommentDecision.objects.create(comment=comment, to_status=verdict.status)
     except IntegrityError:
         # The same form arrived twice at once; the other request stored it.
         return Comment.objects.get(submission_token=submission_key(data)), False
@@ -104,7 +105,9 @@ class AlreadyHandled(Exception):
         who = "the moderation policy"
         if decision and decision.moderator:
             who = decision.moderator.get_full_name() or decision.moderator.get_username()
-        super().__init__(f"Already handled by {who}: the comment is now {comment.status}.")
+        super().__init__(
+            f"Already handled by {who}: the comment was {STATUS_DONE[comment.status]}."
+        )
 
 
 @transaction.atomic

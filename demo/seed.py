@@ -190,7 +190,7 @@ def _comment(entry, article, body, by_key):
     status = entry["status"]
     findings = []
     if status == "policy":
-        decision = policy.decide(
+        verdict = policy.assess(
             policy.Submission(
                 article=article,
                 name=entry["name"],
@@ -199,7 +199,7 @@ def _comment(entry, article, body, by_key):
                 body=body,
             )
         )
-        status, findings = decision.status, decision.reasons()
+        status, findings = verdict.status, verdict.reasons()
     comment = Comment.objects.create(
         article=article,
         parent=by_key.get(entry.get("reply_to")),

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ("articles", "0011_search_summary_vector"),
-        ("comments", "0007_comment_article_index_in_thread_index"),
+        ("comments", "0008_policy_verdict_in_status_words"),
         ("images", "0003_rendition_index"),
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),

@@ -55,7 +55,7 @@ def test_holds_are_explained_with_the_words_highlighted(moderator_client):
         policy_reasons=[
             {
                 "rule": "moderation_list",
-                "action": "hold",
+                "status": "pending",
                 "reason": "Contains words on the moderation list: idiots.",
                 "words": ["idiots"],
             }
@@ -108,10 +108,23 @@ def test_a_second_moderator_is_told_and_nothing_is_overwritten(client):
         client, "spam", comment, json=True, **{f"version-{comment.pk}": seen_version}
     )
     assert response.status_code == 409
-    assert response.json()["message"].startswith("Already handled by Ana Silva")
+    assert response.json()["message"] == "Already handled by Ana Silva: the comment was approved."
     comment.refresh_from_db()
     assert comment.status == "approved"
     assert comment.decisions.filter(moderator=second).count() == 0
+
+
+def test_a_stale_decision_is_told_in_the_desks_words_not_the_status_value(client):
+    first = make_user(group="Moderators", first_name="Ana", last_name="Silva")
+    comment = make_comment(article=make_article(), status="pending")
+    seen_version = comment.version
+    client.force_login(first)
+    _decide(client, "spam", comment)
+    response = _decide(
+        client, "approve", comment, json=True, **{f"version-{comment.pk}": seen_version}
+    )
+    message = response.json()["message"]
+    assert message == "Already handled by Ana Silva: the comment was marked as spam."
 
 
 def test_the_last_decision_can_be_undone(moderator_client):
@@ -199,7 +212,10 @@ def test_the_test_box_says_what_the_policy_would_do_and_stores_nothing(moderator
     )
     html = unescape(response.content.decode())
     assert "The policy would file it as:" in html and ">Spam<" in html
-    assert "block_list" in html and "moderation_list" in html
+    # Each rule by its name in the desk's words, never its id in the code.
+    assert "<strong>Blocked words</strong>: Contains blocked words: viagra." in html
+    assert "<strong>Words to check</strong>: Contains words on the moderation list" in html
+    assert "block_list" not in html and "moderation_list" not in html
     assert "Cheap <mark>VIAGRA</mark> for <mark>idiots</mark>" in html
     assert not Comment.objects.exists()
 

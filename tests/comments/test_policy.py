@@ -7,7 +7,7 @@ from django.utils import timezone
 from articles.models import Article, CommentModeration
 from comments import policy
 from comments.models import Comment, Commenter
-from comments.policy import Submission, decide, find_words
+from comments.policy import Submission, assess, find_words
 from tests.factories import make_article, make_draft, make_scheduled
 
 # tests/comments/conftest.py clears the (database) cache around every test, so all need the DB.
@@ -35,8 +35,8 @@ def backdate(comment, **delta):
     Comment.objects.filter(pk=comment.pk).update(created_at=timezone.now() - timedelta(**delta))
 
 
-def rules(decision):
-    return [finding.rule for finding in decision.findings]
+def rules(verdict):
+    return [finding.rule for finding in verdict.findings]
 
 
 NOW = timezone.now()
@@ -98,7 +98,7 @@ def test_find_words_ignores_empty_entries():
 
 def test_honeypot_fires_when_filled_in():
     finding = policy.rule_honeypot(submission(honeypot="http://bot.example"), NOW)
-    assert (finding.rule, finding.action) == ("honeypot", "spam")
+    assert (finding.rule, finding.status) == ("honeypot", "spam")
 
 
 def test_honeypot_is_quiet_when_empty():
@@ -119,7 +119,7 @@ def test_honeypot_is_quiet_when_empty():
 def test_block_list_fires_on_body_name_or_website(settings, field):
     settings.COMMENTS_BLOCK_WORDS = ["viagra", "casino bonus"]
     finding = policy.rule_block_list(submission(**field), NOW)
-    assert finding.action == "spam"
+    assert finding.status == "spam"
     assert finding.words[0] == "viagra"
 
 
@@ -146,7 +146,7 @@ def test_block_list_is_quiet_on_clean_text():
 def test_email_domain_fires_on_a_blocked_domain(settings):
     settings.COMMENTS_BLOCKED_EMAIL_DOMAINS = ["Spam.example"]
     finding = policy.rule_email_domain(submission(email="Bob@SPAM.example "), NOW)
-    assert finding.action == "spam"
+    assert finding.status == "spam"
     assert finding.words == ("Spam.example",)
     assert "blocked" in finding.reason
 
@@ -197,7 +197,7 @@ def test_duplicate_fires_on_the_same_normalised_text_anywhere_by_anyone():
     add_comment(make_article(), email="other@example.org", body="Great   STORY, thanks!")
     sub = submission(make_article(), body="great story, thanks!")
     finding = policy.rule_duplicate(sub, timezone.now())
-    assert (finding.rule, finding.action) == ("duplicate", "spam")
+    assert (finding.rule, finding.status) == ("duplicate", "spam")
 
 
 def test_duplicate_counts_comments_of_any_status():
@@ -232,7 +232,7 @@ def test_links_holds_one_more_than_the_maximum(settings):
     settings.COMMENTS_MAX_LINKS = 2
     body = "See https://a.example, http://b.example and WWW.c.example"
     finding = policy.rule_links(submission(body=body), NOW)
-    assert finding.action == "hold"
+    assert finding.status == "pending"
     assert finding.reason == "Contains 3 links (more than 2 allowed)."
 
 
@@ -253,7 +253,7 @@ def test_moderation_list_holds_and_records_words_from_body_and_name(settings):
     settings.COMMENTS_MODERATION_WORDS = ["idiot", "moron", "liar"]
     sub = submission(name="Big Liar", body="You absolute (idiot)!")
     finding = policy.rule_moderation_list(sub, NOW)
-    assert finding.action == "hold"
+    assert finding.status == "pending"
     assert finding.words == ("idiot", "liar")
 
 
@@ -291,7 +291,7 @@ def rejection_settings(settings):
 def test_rejection_history_holds_above_the_ratio(rejection_settings):
     history(make_article(), approved=1, rejected=3, spam=1)
     finding = policy.rule_rejection_history(submission(), timezone.now())
-    assert finding.action == "hold"
+    assert finding.status == "pending"
     assert finding.reason == "4 of their last 5 decided comments were rejected or spam."
 
 
@@ -346,7 +346,7 @@ def test_trusted_needs_the_threshold_of_approved_comments(settings):
     assert policy.rule_trusted(submission(), timezone.now()) is None
     history(make_article(), approved=1)
     finding = policy.rule_trusted(submission(), timezone.now())
-    assert (finding.rule, finding.action) == ("trusted", "approve")
+    assert (finding.rule, finding.status) == ("trusted", "approved")
 
 
 def test_trusted_after_zero_turns_the_rule_off(settings, django_assert_num_queries):
@@ -376,7 +376,7 @@ def test_premoderation_follows_the_article_then_the_site(settings, moderation, s
     finding = policy.rule_premoderation(sub, NOW)
     assert (finding is not None) == fires
     if fires:
-        assert (finding.rule, finding.action) == ("premoderation", "hold")
+        assert (finding.rule, finding.status) == ("premoderation", "pending")
 
 
 def test_premoderation_reason_says_article_or_site(settings):
@@ -426,34 +426,34 @@ def test_rules_run_in_the_documented_order():
 
 
 def test_decide_approves_a_clean_comment_without_findings(post_article):
-    decision = decide(submission(post_article))
-    assert decision.status == Comment.Status.APPROVED
-    assert decision.findings == ()
+    verdict = assess(submission(post_article))
+    assert verdict.status == Comment.Status.APPROVED
+    assert verdict.findings == ()
 
 
 def test_decide_spam_beats_hold_and_records_both(post_article):
-    decision = decide(submission(post_article, honeypot="x", body="You idiot."))
-    assert decision.status == Comment.Status.SPAM
-    assert rules(decision) == ["honeypot", "moderation_list"]
+    verdict = assess(submission(post_article, honeypot="x", body="You idiot."))
+    assert verdict.status == Comment.Status.SPAM
+    assert rules(verdict) == ["honeypot", "moderation_list"]
 
 
 def test_decide_spam_beats_trust(post_article, trusted_ada):
-    decision = decide(submission(post_article, body="Buy viagra"))
-    assert decision.status == Comment.Status.SPAM
-    assert rules(decision) == ["block_list", "trusted"]
+    verdict = assess(submission(post_article, body="Buy viagra"))
+    assert verdict.status == Comment.Status.SPAM
+    assert rules(verdict) == ["block_list", "trusted"]
 
 
 def test_decide_hold_beats_trust(post_article, trusted_ada):
-    decision = decide(submission(post_article, body="You idiot."))
-    assert decision.status == Comment.Status.PENDING
-    assert rules(decision) == ["moderation_list", "trusted"]
+    verdict = assess(submission(post_article, body="You idiot."))
+    assert verdict.status == Comment.Status.PENDING
+    assert rules(verdict) == ["moderation_list", "trusted"]
 
 
 def test_decide_trust_beats_premoderation(post_article, trusted_ada):
     article = make_article(comment_moderation=CommentModeration.PRE)
-    decision = decide(submission(article))
-    assert decision.status == Comment.Status.APPROVED
-    assert rules(decision) == ["trusted", "premoderation"]
+    verdict = assess(submission(article))
+    assert verdict.status == Comment.Status.APPROVED
+    assert rules(verdict) == ["trusted", "premoderation"]
 
 
 @pytest.mark.parametrize(
@@ -467,9 +467,9 @@ def test_decide_trust_beats_premoderation(post_article, trusted_ada):
 )
 def test_decide_premoderation_by_article_and_site(settings, moderation, site_setting, status):
     settings.COMMENTS_PREMODERATE = site_setting
-    decision = decide(submission(make_article(comment_moderation=moderation)))
-    assert decision.status == status
-    assert rules(decision) == (["premoderation"] if status == Comment.Status.PENDING else [])
+    verdict = assess(submission(make_article(comment_moderation=moderation)))
+    assert verdict.status == status
+    assert rules(verdict) == (["premoderation"] if status == Comment.Status.PENDING else [])
 
 
 def test_decide_records_every_rule_that_fired(settings, rejection_settings):
@@ -481,31 +481,31 @@ def test_decide_records_every_rule_that_fired(settings, rejection_settings):
     history(article, approved=1, rejected=3, body=body)
     Commenter.objects.create(email="ada@example.org", standing=Commenter.Standing.BANNED)
     sub = submission(article, honeypot="x", body=body)
-    decision = decide(sub)
-    assert decision.status == Comment.Status.SPAM
-    assert rules(decision) == [rule.__name__.removeprefix("rule_") for rule in policy.RULES]
+    verdict = assess(sub)
+    assert verdict.status == Comment.Status.SPAM
+    assert rules(verdict) == [rule.__name__.removeprefix("rule_") for rule in policy.RULES]
 
 
 def test_decide_makes_one_query_per_db_rule(settings, post_article, django_assert_num_queries):
     settings.COMMENTS_TRUSTED_AFTER = 3
     with django_assert_num_queries(4):
-        decide(submission(post_article, ip_address="203.0.113.9"))
+        assess(submission(post_article, ip_address="203.0.113.9"))
 
 
 def test_decide_reasons_are_json_ready(post_article):
-    decision = decide(submission(post_article, body="Cheap viagra, idiot"))
-    reasons = decision.reasons()
+    verdict = assess(submission(post_article, body="Cheap viagra, idiot"))
+    reasons = verdict.reasons()
     assert json.loads(json.dumps(reasons)) == reasons
     assert reasons == [
         {
             "rule": "block_list",
-            "action": "spam",
+            "status": "spam",
             "reason": "Contains blocked words: viagra.",
             "words": ["viagra"],
         },
         {
             "rule": "moderation_list",
-            "action": "hold",
+            "status": "pending",
             "reason": "Contains words on the moderation list: idiot.",
             "words": ["idiot"],
         },
@@ -513,8 +513,8 @@ def test_decide_reasons_are_json_ready(post_article):
 
 
 def test_decide_reasons_can_be_stored_on_a_comment(post_article):
-    decision = decide(submission(post_article, body="You idiot."))
-    comment = add_comment(post_article, policy_reasons=decision.reasons())
+    verdict = assess(submission(post_article, body="You idiot."))
+    comment = add_comment(post_article, policy_reasons=verdict.reasons())
     comment.refresh_from_db()
     assert comment.policy_reasons[0]["words"] == ["idiot"]
 
@@ -562,20 +562,20 @@ def test_comments_are_closed_before_publication(factory):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("standing", "days", "action"),
+    ("standing", "days", "status"),
     [
         ("banned", None, "spam"),
-        ("premoderated", None, "hold"),
-        ("suspended", 3, "hold"),
+        ("premoderated", None, "pending"),
+        ("suspended", 3, "pending"),
         ("suspended", -1, None),
         ("normal", None, None),
     ],
 )
-def test_rule_standing_follows_the_moderators(standing, days, action):
+def test_rule_standing_follows_the_moderators(standing, days, status):
     until = timezone.now() + timedelta(days=days) if days is not None else None
     Commenter.objects.create(email="ada@example.org", standing=standing, suspended_until=until)
     finding = policy.rule_standing(submission(email="ADA@example.org"), timezone.now())
-    assert (finding.action if finding else None) == action
+    assert (finding.status if finding else None) == status
 
 
 @pytest.mark.django_db
@@ -583,4 +583,10 @@ def test_an_always_premoderated_commenter_is_held_even_when_trusted(settings, po
     settings.COMMENTS_TRUSTED_AFTER = 1
     add_comment(post_article)
     Commenter.objects.create(email="ada@example.org", standing=Commenter.Standing.PREMODERATED)
-    assert decide(submission(post_article)).status == Comment.Status.PENDING
+    assert assess(submission(post_article)).status == Comment.Status.PENDING
+
+
+def test_every_rule_has_a_name_in_moderators_words():
+    names = [rule.__name__.removeprefix("rule_") for rule in policy.RULES]
+    assert set(policy.RULE_LABELS) == set(names)
+    assert all(label and "_" not in label for label in policy.RULE_LABELS.values())
