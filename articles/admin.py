@@ -230,7 +230,7 @@ class ArticleAdmin(RevisionsAdminMixin, PreviewAdminMixin, admin.ModelAdmin):
         (
             "Publishing",
             {
-                "fields": ["standing", "status", "published_at"],
+                "fields": ["visibility", "status", "published_at"],
                 "description": "To schedule, choose “Published” and a time still to come.",
             },
         ),
@@ -289,7 +289,7 @@ class ArticleAdmin(RevisionsAdminMixin, PreviewAdminMixin, admin.ModelAdmin):
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["standing", "lead_image_preview"]
+        readonly = ["visibility", "lead_image_preview"]
         if not self.has_publish_permission(request):
             readonly.append("published_at")
         if not request.user.has_perm(workflow.WITHDRAW):
@@ -306,10 +306,8 @@ class ArticleAdmin(RevisionsAdminMixin, PreviewAdminMixin, admin.ModelAdmin):
         return super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        services.article_prepare_move(
-            article=obj, before_status=form.before.status, user=request.user
-        )
-        super().save_model(request, obj, form, change)
+        # The article is saved in save_related(), with its inlines, by one service call.
+        pass
 
     def save_formset(self, request, form, formset, change):
         for instance in formset.save(commit=False):
@@ -321,16 +319,15 @@ class ArticleAdmin(RevisionsAdminMixin, PreviewAdminMixin, admin.ModelAdmin):
         formset.save_m2m()
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        article = form.instance
-        services.article_saved(
-            article=article,
+        services.article_save(
+            article=form.instance,
             user=request.user,
-            note=services.save_note(
-                article=article, before_status=form.before.status, created=not change
-            ),
+            before=form.before if change else None,
             before_url=form.before_url,
-            was_live=form.before.is_published(),
+            # The form's topics and the inlines, saved once the article has its id.
+            save_rows=lambda: super(ArticleAdmin, self).save_related(
+                request, form, formsets, change
+            ),
         )
 
     @admin.display(description="state", ordering="status")
@@ -340,8 +337,8 @@ class ArticleAdmin(RevisionsAdminMixin, PreviewAdminMixin, admin.ModelAdmin):
             return f"Scheduled for {when}"
         return article.get_status_display()
 
-    @admin.display(description="where it stands")
-    def standing(self, article):
+    @admin.display(description="what readers get")
+    def visibility(self, article):
         """Say, in a line, what readers get from the article as saved."""
         if not article.pk:
             return "Not saved yet."

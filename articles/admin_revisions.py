@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from . import revisions
+from . import revision_diff, revisions
 
 # Version numbers are small; anything longer is a mistyped address, not a revision.
 _MAX_DIGITS = 9
@@ -38,7 +38,7 @@ class RevisionsAdminMixin:
 
     def revisions_view(self, request, object_id):
         article = self._revised_article(request, object_id)
-        rows = revisions.history_rows(list(article.revisions.select_related("created_by")))
+        rows = revision_diff.history_rows(list(article.revisions.select_related("created_by")))
         return self._render(
             request,
             "revision_history.html",
@@ -67,7 +67,7 @@ class RevisionsAdminMixin:
             title=f"Changes from revision {older.version} to {newer.version}",
             older=older,
             newer=newer,
-            changes=revisions.diff_revisions(older.data, newer.data),
+            changes=revision_diff.diff_revisions(older.data, newer.data),
         )
 
     def revision_restore_view(self, request, object_id, version):
@@ -80,10 +80,12 @@ class RevisionsAdminMixin:
         if request.method == "POST":
             return self._restore(request, article, revision)
         current = revisions.snapshot(article)
-        changes = revisions.diff_revisions(current, revisions.restored_data(current, revision.data))
+        changes = revision_diff.diff_revisions(
+            current, revisions.restored_data(current, revision.data)
+        )
         left_as_they_are = [
-            revisions.LABELS[field]
-            for field in revisions.changed_fields(current, revision.data)
+            revision_diff.LABELS[field]
+            for field in revision_diff.changed_fields(current, revision.data)
             if field not in revisions.RESTORED_FIELDS
         ]
         return self._render(

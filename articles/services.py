@@ -16,7 +16,31 @@ NOTES = {
 }
 
 
-def article_prepare_move(*, article, before_status, user):
+@transaction.atomic
+def article_save(*, article, user, before=None, before_url=None, save_rows=None):
+    """Save an article as an editor changed it, with everything a save brings.
+
+    ``before`` holds the article's status and publish time as the editor opened it, and
+    ``before_url`` its address then (both None for a new article); ``save_rows`` saves what
+    hangs on the article (topics, bylines, related links, notes) once it has its id. In
+    order: the state change is stamped on the article, the article and its rows are saved, a
+    revision is kept, and a live story that moved leaves a redirect at its old address.
+    """
+    before_status = before.status if before else None
+    _stamp_move(article=article, before_status=before_status, user=user)
+    article.save()
+    if save_rows:
+        save_rows()
+    article_saved(
+        article=article,
+        user=user,
+        note=_note(article=article, before_status=before_status),
+        before_url=before_url,
+        was_live=bool(before and before.is_published()),
+    )
+
+
+def _stamp_move(*, article, before_status, user):
     """Stamp what a change of state records on the article itself, before it is saved."""
     if article.status == State.WITHDRAWN and before_status != State.WITHDRAWN:
         article.withdrawn_at = timezone.now()
@@ -26,8 +50,9 @@ def article_prepare_move(*, article, before_status, user):
         article.withdrawn_by = None
 
 
-def save_note(*, article, before_status, created):
-    if created:
+def _note(*, article, before_status):
+    """Return what the revision of this save is called in the article's history."""
+    if before_status is None:
         return "Created"
     if article.status != before_status:
         if article.status == State.PUBLISHED and article.is_scheduled():

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from articles.models import Article
-from articles.revisions import diff_revisions, record_revision, snapshot
+from articles.revision_diff import diff_revisions
+from articles.revisions import record_revision, snapshot
 from tests.factories import make_article, make_topic, make_user
 
 pytestmark = pytest.mark.django_db

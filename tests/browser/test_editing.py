@@ -79,7 +79,7 @@ def test_an_editor_writes_previews_schedules_publishes_and_corrects_a_story(page
     page.get_by_role("option", name=ALT_TEXT).click()
     _save_and_continue(page)
     assert page.get_by_label("Slug").input_value() == "harbour-strike-ends-after-nine-days"
-    assert page.locator(".field-standing").inner_text().endswith("Draft: readers cannot see it.")
+    assert page.locator(".field-visibility").inner_text().endswith("Draft: readers cannot see it.")
     article = _article()
     assert article.lead_image.alt_text == ALT_TEXT
     assert "<h2>What the deal says</h2>" in article.body
@@ -105,7 +105,7 @@ def test_an_editor_writes_previews_schedules_publishes_and_corrects_a_story(page
     publish_time.get_by_label("Date:").fill(tomorrow.strftime("%Y-%m-%d"))
     publish_time.get_by_label("Time:").fill("09:00:00")
     _save_and_continue(page)
-    assert "Scheduled for" in page.locator(".field-standing").inner_text()
+    assert "Scheduled for" in page.locator(".field-visibility").inner_text()
     assert timezone.localtime(_article().published_at) == tomorrow.replace(
         hour=9, minute=0, second=0, microsecond=0
     )
@@ -117,7 +117,7 @@ def test_an_editor_writes_previews_schedules_publishes_and_corrects_a_story(page
     publish_time.get_by_role("button", name="Today").click()
     publish_time.get_by_role("button", name="Now").click()
     _save_and_continue(page)
-    assert "Live since" in page.locator(".field-standing").inner_text()
+    assert "Live since" in page.locator(".field-visibility").inner_text()
     address = _article().get_absolute_url()
     reader.goto("/")
     reader.get_by_role("link", name=HEADLINE).click()
