@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
@@ -77,8 +78,30 @@ class TopicAdmin(admin.ModelAdmin):
         return topic.article_total
 
 
+class RowNamedFormSet(forms.BaseInlineFormSet):
+    """Name each box of a table row after its column and row ("Position of byline 2"): the
+    column headings are not labels, so without this a screen reader has no name to read."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        noun = self.model._meta.verbose_name
+        for name, field in form.fields.items():
+            if field.widget.is_hidden:
+                continue
+            what = "Delete" if name == "DELETE" else f"{capfirst(field.label)} of"
+            # In the admin's "+" wrapper, the wrapped widget renders with its own attrs.
+            attrs = getattr(field.widget, "widget", field.widget).attrs
+            if index is None:
+                # The blank row that "Add another" copies; js/admin_names.js numbers each copy.
+                attrs["aria-label"] = f"{what} the new {noun}"
+                attrs["data-row-label"] = f"{what} {noun} {{n}}"
+            else:
+                attrs["aria-label"] = f"{what} {noun} {index + 1}"
+
+
 class BylineInline(admin.TabularInline):
     model = Byline
+    formset = RowNamedFormSet
     extra = 1
     autocomplete_fields = ["author"]
     verbose_name = "author"
@@ -87,6 +110,7 @@ class BylineInline(admin.TabularInline):
 
 class RelatedLinkInline(admin.TabularInline):
     model = RelatedLink
+    formset = RowNamedFormSet
     fk_name = "article"
     extra = 1
     autocomplete_fields = ["target"]
