@@ -29,12 +29,22 @@ from .models import (
 admin.site.unregister(Tag)
 
 
+class SectionPositionForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The column heading is no label: each box says whose position it holds.
+        self.fields["position"].widget.attrs["aria-label"] = f"Position of {self.instance}"
+
+
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "position", "article_count"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=SectionPositionForm, **kwargs)
 
     def get_queryset(self, request):
         # An explicit order: default ordering does not survive the GROUP BY of the count.
