@@ -68,6 +68,13 @@ class AuthorAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     raw_id_fields = ["user"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "photo":
+            # The admin heads a file box with a <legend>, which names the group, not the box.
+            field.widget.attrs["aria-label"] = field.label
+        return field
+
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
