@@ -6,6 +6,7 @@ from django.db.models import Count, Prefetch
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
@@ -28,12 +29,22 @@ from .models import (
 admin.site.unregister(Tag)
 
 
+class SectionPositionForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The column heading is no label: each box says whose position it holds.
+        self.fields["position"].widget.attrs["aria-label"] = f"Position of {self.instance}"
+
+
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "position", "article_count"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def get_changelist_form(self, request, **kwargs):
+        return super().get_changelist_form(request, form=SectionPositionForm, **kwargs)
 
     def get_queryset(self, request):
         # An explicit order: default ordering does not survive the GROUP BY of the count.
@@ -57,6 +68,13 @@ class AuthorAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     raw_id_fields = ["user"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "photo":
+            # The admin heads a file box with a <legend>, which names the group, not the box.
+            field.widget.attrs["aria-label"] = field.label
+        return field
+
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
@@ -77,8 +95,30 @@ class TopicAdmin(admin.ModelAdmin):
         return topic.article_total
 
 
+class RowNamedFormSet(forms.BaseInlineFormSet):
+    """Name each box of a table row after its column and row ("Position of byline 2"): the
+    column headings are not labels, so without this a screen reader has no name to read."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        noun = self.model._meta.verbose_name
+        for name, field in form.fields.items():
+            if field.widget.is_hidden:
+                continue
+            what = "Delete" if name == "DELETE" else f"{capfirst(field.label)} of"
+            # In the admin's "+" wrapper, the wrapped widget renders with its own attrs.
+            attrs = getattr(field.widget, "widget", field.widget).attrs
+            if index is None:
+                # The blank row that "Add another" copies; js/admin_names.js numbers each copy.
+                attrs["aria-label"] = f"{what} the new {noun}"
+                attrs["data-row-label"] = f"{what} {noun} {{n}}"
+            else:
+                attrs["aria-label"] = f"{what} {noun} {index + 1}"
+
+
 class BylineInline(admin.TabularInline):
     model = Byline
+    formset = RowNamedFormSet
     extra = 1
     autocomplete_fields = ["author"]
     verbose_name = "author"
@@ -87,6 +127,7 @@ class BylineInline(admin.TabularInline):
 
 class RelatedLinkInline(admin.TabularInline):
     model = RelatedLink
+    formset = RowNamedFormSet
     fk_name = "article"
     extra = 1
     autocomplete_fields = ["target"]

@@ -146,11 +146,14 @@ class ImageAdmin(admin.ModelAdmin):
     @admin.display(description="image")
     def thumbnail(self, image):
         shown = thumbnail_source(image)
+        # The thumbnail is a link to the image's page (list_display_links): its alt text is
+        # the link's name.
         return format_html(
-            '<img src="{}" width="{}" height="{}" alt="" loading="lazy" class="image-thumbnail">',
+            '<img src="{}" width="{}" height="{}" alt="{}" loading="lazy" class="image-thumbnail">',
             shown.url,
             THUMBNAIL_WIDTH,
             max(1, round(shown.height * THUMBNAIL_WIDTH / shown.width)),
+            image.alt_text,
         )
 
     @admin.display(description="address for article bodies")

@@ -17,6 +17,9 @@ class ImageUploadField(forms.FileField):
         attrs = super().widget_attrs(widget)
         if isinstance(widget, forms.FileInput):
             attrs.setdefault("accept", ACCEPTED_TYPES)
+            if self.label:
+                # The admin heads a file box with a <legend>, which names the group, not the box.
+                attrs.setdefault("aria-label", self.label)
         return attrs
 
 
