@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from comments.models import Comment
-from tests.factories import comment_form_data
+from tests.factories import comment_form_data, make_comment
 
 pytestmark = pytest.mark.django_db
 
@@ -108,8 +108,17 @@ def test_a_garbled_parent_is_refused(client, article, parent):
     assert not Comment.objects.exists()
 
 
-@pytest.mark.parametrize(
-    "query", ["?cpage=0", "?cpage=abc", "?cpage=99", "?replytocom=abc", "?replytocom=" + "9" * 40]
-)
-def test_odd_comment_parameters_never_break_the_page(client, article, query):
-    assert client.get(article.get_absolute_url() + query).status_code in {200, 404}
+@pytest.mark.parametrize("query", ["?cpage=0", "?cpage=abc", "?cpage=99", "?cpage=" + "9" * 40])
+def test_a_comment_page_that_cannot_exist_is_not_found(client, article, query):
+    make_comment(article=article)
+    assert client.get(article.get_absolute_url() + query).status_code == 404
+
+
+@pytest.mark.parametrize("query", ["?replytocom=abc", "?replytocom=" + "9" * 40, "?replytocom=-1"])
+def test_an_odd_reply_target_is_ignored_and_the_form_starts_a_new_thread(client, article, query):
+    make_comment(article=article)
+    response = client.get(article.get_absolute_url() + query)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Leave a Reply</h3>" in html  # not "Leave a Reply to …"
+    assert 'name="parent" id="id_parent"' in html and 'name="parent" value=' not in html

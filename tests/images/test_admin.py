@@ -1,12 +1,11 @@
 """Editors manage the library in the admin: list, search, focal point, stored sizes."""
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import make_image
+from tests.query_budgets import staff
 
 pytestmark = pytest.mark.django_db
 
@@ -16,21 +15,16 @@ def test_editors_may_add_change_and_delete_images(editor):
         assert editor.has_perm(f"images.{action}_image")
 
 
-def _changelist_queries(client):
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("admin:images_image_changelist"))
-    assert response.status_code == 200
-    return len(queries)
-
-
-def test_the_changelist_shows_thumbnails_in_a_fixed_number_of_queries(editor_client):
-    make_image(size=(700, 400), credit="Jane Doe/Reuters")
-    one = _changelist_queries(editor_client)
-    for _ in range(4):
-        make_image(size=(700, 400))
-    assert _changelist_queries(editor_client) == one
-    html = editor_client.get(reverse("admin:images_image_changelist")).content.decode()
-    assert html.count('class="image-thumbnail"') == 5
+@pytest.mark.parametrize("count", [1, 5])
+def test_the_changelist_shows_thumbnails_in_a_fixed_number_of_queries(
+    editor_client, django_assert_num_queries, count
+):
+    for _ in range(count):
+        make_image(size=(700, 400), credit="Jane Doe/Reuters")
+    with django_assert_num_queries(staff("image list")):
+        response = editor_client.get(reverse("admin:images_image_changelist"))
+    html = response.content.decode()
+    assert html.count('class="image-thumbnail"') == count
     assert "-w320.jpg" in html
 
 

@@ -1,0 +1,57 @@
+"""Every page's number of SQL queries, pinned in one place.
+
+Each test that counts a page's queries takes the number from here and pins it exactly, with
+rows enough that one query per row would show (tests/articles/test_query_counts.py and the
+tests beside each page). A page that needs one more query changes its number here, on purpose.
+
+Readers' pages are counted for an anonymous reader with the page cache off. Staff pages count
+the signed-in request's own queries too: the session (none when sessions are cached in Redis,
+whose copy the sign-in wrote), the user, and their permissions.
+"""
+
+from django.conf import settings
+
+
+def _session_queries():
+    return 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
+
+
+READERS = {
+    # Each listing: its subject, the page of stories (one query with their sections, topics
+    # and pictures), the count for the page numbers, and the navigation.
+    "front": 3,
+    "section": 4,
+    "topic": 4,
+    "author": 4,
+    "corrections": 3,
+    # The article, byline, topics, corrections, editors' picks, the related fill-up, this
+    # page of comments, the navigation.
+    "article": 8,
+    # With four editors' picks there is no fill-up to look for.
+    "article, picks only": 7,
+    # The ids found, the page of them, the navigation.
+    "search": 3,
+    "feed": 3,
+    "section feed": 4,
+    "topic feed": 4,
+    "sitemap index": 10,
+    "sitemap": 2,
+}
+
+
+def staff(page):
+    """Return a staff page's number of queries, its session's included."""
+    return _session_queries() + STAFF[page]
+
+
+# Without the session: the user, their permissions (user and group), then the page's own.
+STAFF = {
+    "article list": 11,
+    "comment list": 8,
+    "image list": 8,
+    "image picker": 5,
+    "revision history": 6,
+    "revision compare": 6,
+    "revision restore": 9,
+    "moderation desk": 13,
+}
