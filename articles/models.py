@@ -10,6 +10,7 @@ from taggit.managers import TaggableManager
 from taggit.models import ItemBase, TagBase
 
 from newsroom.fetch_modes import reader_fetch_mode
+from newsroom.fields import staff_member
 from richtext.plain import plain_text
 from richtext.sanitize import sanitize_body
 
@@ -305,14 +306,7 @@ class Article(models.Model):
         help_text="Kept for the record, not shown to readers: the legal or safety decision.",
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    withdrawn_by = staff_member(editable=False)
     # Goes up by one with every saved revision; the admin form carries the number it was
     # opened at, so a save over someone else's newer one is caught (see revisions.py).
     version = models.PositiveIntegerField(default=0, editable=False)
@@ -510,9 +504,7 @@ class ArticleRevision(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
     version = models.PositiveIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = staff_member(blank=False)
     note = models.CharField(max_length=200, blank=True)
     data = models.JSONField()
 
@@ -545,14 +537,7 @@ class Correction(models.Model):
         max_length=1000, help_text="Shown to readers as written: what was wrong, or what is new."
     )
     published_at = models.DateTimeField("date", default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    created_by = staff_member(editable=False)
 
     objects = CorrectionQuerySet.as_manager()
 

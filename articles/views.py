@@ -46,35 +46,50 @@ def front_page(request):
     return tag(response, cache_keys.FRONT)
 
 
+def _listing(request, template, *, articles, key, **context):
+    """Render a page of these published articles, tagged with the listing's own key."""
+    page = _page(request, articles.for_listing())
+    return tag(render(request, template, {"page": page, **context}), key)
+
+
 @require_safe
 @cache_for_readers
 def section_page(request, slug):
     section = get_object_or_404(Section, slug=slug)
-    page = _page(request, Article.objects.published().filter(section=section).for_listing())
-    response = render(
+    return _listing(
         request,
         "articles/section_detail.html",
-        {"section": section, "page": page, "current_section": section.slug},
+        articles=Article.objects.published().filter(section=section),
+        key=cache_keys.section(section.pk),
+        section=section,
+        current_section=section.slug,
     )
-    return tag(response, cache_keys.section(section.pk))
 
 
 @require_safe
 @cache_for_readers
 def topic_page(request, slug):
     topic = get_object_or_404(Topic, slug=slug)
-    page = _page(request, Article.objects.published().filter(topics=topic).for_listing())
-    response = render(request, "articles/topic_detail.html", {"topic": topic, "page": page})
-    return tag(response, cache_keys.topic(topic.pk))
+    return _listing(
+        request,
+        "articles/topic_detail.html",
+        articles=Article.objects.published().filter(topics=topic),
+        key=cache_keys.topic(topic.pk),
+        topic=topic,
+    )
 
 
 @require_safe
 @cache_for_readers
 def author_page(request, slug):
     author = get_object_or_404(Author, slug=slug)
-    page = _page(request, Article.objects.published().filter(authors=author).for_listing())
-    response = render(request, "articles/author_detail.html", {"author": author, "page": page})
-    return tag(response, cache_keys.author(author.pk))
+    return _listing(
+        request,
+        "articles/author_detail.html",
+        articles=Article.objects.published().filter(authors=author),
+        key=cache_keys.author(author.pk),
+        author=author,
+    )
 
 
 @require_safe

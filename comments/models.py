@@ -1,11 +1,11 @@
 import hashlib
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
 from articles.models import Article
 from newsroom.fetch_modes import reader_fetch_mode
+from newsroom.fields import staff_member
 from richtext.plain import fold
 
 # Top-level comments are depth 0; replies may go two levels below them.
@@ -74,14 +74,7 @@ class Comment(models.Model):
         "policy's verdict", max_length=10, choices=Status, editable=False, blank=True
     )
     policy_reasons = models.JSONField("policy's reasons", default=list, blank=True, editable=False)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    decided_by = staff_member(editable=False)
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Raised by every decision, so a moderator acting on a stale page is caught (services.py).
     version = models.PositiveIntegerField(default=0, editable=False)
@@ -175,14 +168,7 @@ class CommentDecision(models.Model):
     """One change of a comment's status: the audit trail, newest last."""
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="decisions")
-    moderator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text="Empty when the moderation policy decided.",
-    )
+    moderator = staff_member(help_text="Empty when the moderation policy decided.")
     from_status = models.CharField(max_length=10, choices=Comment.Status, blank=True)
     to_status = models.CharField(max_length=10, choices=Comment.Status)
     reason = models.CharField(max_length=60, choices=DecisionReason, blank=True)
@@ -236,9 +222,7 @@ class Commenter(models.Model):
     standing = models.CharField(max_length=12, choices=Standing, default=Standing.NORMAL)
     suspended_until = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    updated_by = staff_member()
 
     class Meta:
         ordering = ["email"]
@@ -251,9 +235,7 @@ class CommenterNote(models.Model):
     """A moderator's note about a commenter, shown beside their comments."""
 
     email = models.EmailField(max_length=254, db_index=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    author = staff_member(blank=False)
     text = models.TextField(max_length=2000)
     created_at = models.DateTimeField(auto_now_add=True)
 

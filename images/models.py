@@ -1,10 +1,11 @@
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.text import Truncator
+
+from newsroom.fields import staff_member
 
 from . import renditions as plans
 
@@ -48,14 +49,7 @@ class Image(models.Model):
         validators=_FRACTION,
         help_text="0 is the top edge, 1 the bottom.",
     )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
+    uploaded_by = staff_member(editable=False)
     created_at = models.DateTimeField("uploaded at", auto_now_add=True, db_index=True)
     # The renditions made so far, copied from the Rendition rows after each change: pages
     # read them from here, so a list of fifty pictures needs no query beyond the images'.
