@@ -1,9 +1,17 @@
+"""The publishing app's models: sections, authors, topics and articles, with their bylines,
+related links, revisions, corrections and old addresses, each QuerySet beside its model.
+
+Longer than our usual module on purpose: one file for the tables of one app, as Django reads
+them, keeps the relations between them in view; the logic lives elsewhere (workflow.py,
+services.py, revisions.py, related.py, search.py).
+"""
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Q
 from django.db.models.functions import Coalesce
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
@@ -11,30 +19,11 @@ from taggit.models import ItemBase, TagBase
 
 from newsroom.fetch_modes import reader_fetch_mode
 from newsroom.fields import staff_member
+from richtext.editor import BODY_EDITOR_EXTENSIONS
 from richtext.plain import plain_text
 from richtext.sanitize import sanitize_body
 
 from .validators import validate_section_slug
-
-# What the admin's editor offers; the server-side allow-list in richtext/sanitize.py matches it.
-BODY_EDITOR_EXTENSIONS = {
-    "Bold": True,
-    "Italic": True,
-    "Heading": {"levels": [2, 3]},
-    "BulletList": True,
-    "OrderedList": True,
-    "ListItem": True,
-    "Blockquote": True,
-    "HardBreak": True,
-    "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
-    # Pictures from the image library (images/); richtext/sanitize.py accepts only our own media.
-    # "Browse..." opens the library's picker; the lazy address follows wherever the admin is
-    # mounted, and the widget's DjangoJSONEncoder writes it out as a plain string.
-    "Figure": {"pickerUrl": reverse_lazy("admin:images_image_pick")},
-    "Image": True,
-    "Caption": True,
-}
-
 
 EXCERPT_LENGTH = 100
 

@@ -1,5 +1,8 @@
 """Comments under load with nothing lost, then with the database stopped mid-run (run by hand).
 
+One script, longer than our usual module: its two phases share the cluster, the servers and
+the counting, and it is read top to bottom as the run goes.
+
     .venv/bin/python bench/load.py                   2,000 posts from 20 clients, then the outage
     .venv/bin/python bench/load.py --skip-outage     the first phase only
 
