@@ -105,7 +105,7 @@ class HistoryRow:
 
 def history_rows(revisions):
     """Return a HistoryRow for each revision (given newest first), saying what it changed."""
-    older = [*revisions[1:], None]
+    older = [*revisions[1:], None][: len(revisions)]  # an article made in bulk may have none
     return [
         HistoryRow(revision, previous, _labels(previous.data, revision.data) if previous else [])
         for revision, previous in zip(revisions, older, strict=True)
