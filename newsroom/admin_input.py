@@ -50,14 +50,13 @@ def _fits(value):
 def check_values(queryset):
     """Raise IncorrectLookupParameters if the database could not take the query's values.
 
-    The query is compiled as it would be sent, which is where the admin's values first meet
-    the fields they filter: the values it would send are checked, so every filter is, whatever
-    its kind.
+    The query is compiled as the database would receive it: that is where values from the
+    address meet the fields they filter, whichever filter, lookup or search put them there.
     """
     try:
         _sql, params = queryset.query.clone().get_compiler(queryset.db).as_sql()
     except EmptyResultSet:
-        return  # Django knew no row could match, an id past a 32-bit column's say: an empty list.
+        return  # Django saw that no row can match (an id past its column's range): an empty list.
     except (OverflowError, ValueError) as error:
         # A year lookup makes its dates here: year 0, 10,000 or 99,999,999,999 cannot be made.
         raise IncorrectLookupParameters(error) from error
@@ -66,6 +65,8 @@ def check_values(queryset):
 
 
 class CheckedChangeList(ChangeList):
+    """A changelist that refuses, as Django's IncorrectLookupParameters, what it cannot use."""
+
     def get_filters(self, request):
         # The date hierarchy makes its range with datetime() and catches only part of what that
         # raises: a year past a C int overflows, and so does the year after 9999.
