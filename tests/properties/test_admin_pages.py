@@ -163,7 +163,7 @@ FIELDS = [
 
 def _with(pairs, name, value):
     """Return the pairs with the named field's value replaced (``version`` is version-<id>)."""
-    return [(key, value if key.partition("-")[0] == name else given) for key, given in pairs]
+    return [(key, value if key.partition("-")[0] == name else old) for key, old in pairs]
 
 
 @pytest.mark.parametrize(("form", "name"), FIELDS)
