@@ -11,6 +11,7 @@ from django.utils.translation import ngettext
 from taggit.models import Tag
 
 from images.markup import picture_html
+from newsroom.admin_input import CheckedInputAdmin
 
 from . import revisions, services, workflow
 from .admin_preview import PreviewAdminMixin
@@ -37,7 +38,7 @@ class SectionPositionForm(forms.ModelForm):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(CheckedInputAdmin, admin.ModelAdmin):
     list_display = ["name", "slug", "position", "article_count"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
@@ -61,7 +62,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(CheckedInputAdmin, admin.ModelAdmin):
     list_display = ["name", "role", "user"]
     list_select_related = ["user"]
     search_fields = ["name", "role", "slug"]
@@ -77,7 +78,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(CheckedInputAdmin, admin.ModelAdmin):
     list_display = ["name", "slug", "article_count"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -247,7 +248,7 @@ class StateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(RevisionsAdminMixin, PreviewAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(CheckedInputAdmin, RevisionsAdminMixin, PreviewAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = ["headline", "section", "state", "published_at", "byline_names"]
     list_select_related = ["section"]

@@ -2,10 +2,13 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
+
+from newsroom.admin_input import parse_id
 
 from . import preview
 from .models import Article
@@ -34,7 +37,9 @@ class PreviewAdminMixin:
         return super().render_change_form(request, context, *args, **kwargs)
 
     def _article(self, request, object_id):
-        article = get_object_or_404(Article.objects.for_page(), pk=object_id)
+        if (pk := parse_id(object_id)) is None:
+            raise Http404("No such article.")
+        article = get_object_or_404(Article.objects.for_page(), pk=pk)
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
         return article

@@ -74,7 +74,8 @@ class HistoryRow:
 
 def history_rows(revisions):
     """Return a HistoryRow for each revision (given newest first), saying what it changed."""
-    older = [*revisions[1:], None]
+    # An article saved outside the admin (the shell, an import) may have no revision at all.
+    older = [*revisions[1:], None][: len(revisions)]
     return [
         HistoryRow(revision, previous, _labels(previous.data, revision.data) if previous else [])
         for revision, previous in zip(revisions, older, strict=True)

@@ -4,6 +4,8 @@ from django.urls import path
 from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
+from newsroom.admin_input import CheckedInputAdmin
+
 from . import desk, services
 from .models import MODERATION_ACTIONS, STATUS_DONE, Comment, CommentDecision, CommentReport
 
@@ -39,7 +41,7 @@ class ReportInline(ReadOnlyInline):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(CheckedInputAdmin, admin.ModelAdmin):
     list_display = ["excerpt", "name", "article", "status", "policy_status", "created_at"]
     list_filter = ["status", "policy_status", "created_at", "article__section"]
     list_select_related = ["article__section"]

@@ -7,14 +7,15 @@ from datetime import date
 from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Q
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from articles.models import Article, Section
+from newsroom.admin_input import LARGEST_ID, clean_text, parse_id, whole_number
 
 from . import policy, services
 from .models import (
@@ -30,6 +31,8 @@ from .models import (
 )
 
 PAGE_SIZE = 25
+# The furthest a queue can be paged: its OFFSET and LIMIT must fit a 64-bit integer.
+LAST_START = LARGEST_ID - PAGE_SIZE - 1
 # Counting a million approved comments on every page load would be slow; above this a queue
 # shows "999+".
 COUNT_CAP = 999
@@ -59,14 +62,14 @@ def _filtered(request, queue):
     """Return the queue's comments narrowed by the filters in the query string."""
     comments = Comment.objects.filter(QUEUES[queue][1])
     params = request.GET
-    if (section := params.get("section", "")).isdigit():
-        comments = comments.filter(article__section_id=int(section))
-    if (article := params.get("article", "")).isdigit():
-        comments = comments.filter(article_id=int(article))
+    if section := parse_id(params.get("section", "")):
+        comments = comments.filter(article__section_id=section)
+    if article := parse_id(params.get("article", "")):
+        comments = comments.filter(article_id=article)
     for name, lookup in [("from", "created_at__date__gte"), ("to", "created_at__date__lte")]:
         with suppress(ValueError):
             comments = comments.filter(**{lookup: date.fromisoformat(params.get(name, ""))})
-    if query := params.get("q", "").strip()[:200]:
+    if query := clean_text(params.get("q", ""), limit=200):
         comments = comments.filter(
             Q(body__icontains=query)
             | Q(name__icontains=query)
@@ -152,8 +155,7 @@ def desk_view(request, model_admin):
     queue = request.GET.get("queue", "pending")
     if queue not in QUEUES:
         queue = "pending"
-    start = request.GET.get("start", "0")
-    start = int(start) if start.isdigit() else 0
+    start = whole_number(request.GET.get("start", ""), high=LAST_START) or 0
     rows = list(
         _filtered(request, queue).select_related("article__section", "parent")[
             start : start + PAGE_SIZE + 1
@@ -187,7 +189,8 @@ def _back(request, anchor=""):
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
         target = reverse("admin:comments_desk")
-    return redirect(f"{target}#{anchor}" if anchor else target)
+    # Not redirect(), which would take a "next" such as "0" for the name of a view.
+    return HttpResponseRedirect(f"{target}#{anchor}" if anchor else target)
 
 
 def _answer(request, ok, message, anchor="", status=200, **extra):
@@ -205,26 +208,26 @@ def _describe(comment):
 @require_POST
 def decide_view(request, model_admin):
     action = request.POST.get("action", "")
-    ids = request.POST.getlist("comment")
-    if action not in MODERATION_ACTIONS or not ids or not all(i.isdigit() for i in ids):
+    ids = [parse_id(value) for value in request.POST.getlist("comment")]
+    if action not in MODERATION_ACTIONS or not ids or None in ids:
         return _answer(request, False, "Choose a comment and a decision.", status=400)
     reason = request.POST.get("reason", "") if action == "reject" else ""
     if reason and reason not in DecisionReason.values:
         return _answer(request, False, "Choose a reason from the list.", status=400)
-    note = request.POST.get("note", "").strip()[:500]
-    comments = Comment.objects.select_related("article").in_bulk([int(i) for i in ids])
+    note = clean_text(request.POST.get("note", ""), limit=500)
+    comments = Comment.objects.select_related("article").in_bulk(ids)
     done, refused, last = [], [], None
-    for pk in map(int, ids):
+    for pk in ids:
         comment = comments.get(pk)
-        version = request.POST.get(f"version-{pk}", "")
-        if comment is None or not version.isdigit():
+        version = whole_number(request.POST.get(f"version-{pk}", ""))
+        if comment is None or version is None:
             continue
         try:
             last = services.comment_decide(
                 comment=comment,
                 status=MODERATION_ACTIONS[action],
                 moderator=request.user,
-                expected_version=int(version),
+                expected_version=version,
                 reason=reason,
                 note=note,
             )
@@ -275,13 +278,13 @@ def reply_view(request, model_admin, comment_id):
     if not body or len(body) > 5000 or "\x00" in body:
         return _answer(request, False, "Write a reply of up to 5,000 characters.", status=400)
     if parent.status != Comment.Status.APPROVED:
-        version = request.POST.get(f"version-{parent.pk}", "")
+        version = whole_number(request.POST.get(f"version-{parent.pk}", ""))
         try:
             services.comment_decide(
                 comment=parent,
                 status=Comment.Status.APPROVED,
                 moderator=request.user,
-                expected_version=int(version) if version.isdigit() else -1,
+                expected_version=-1 if version is None else version,
                 note="Approved to answer it.",
             )
         except services.AlreadyHandled as handled:
@@ -295,7 +298,7 @@ def reply_view(request, model_admin, comment_id):
 def test_text_view(request, model_admin):
     """Tell a moderator what the policy would do with a text, storing nothing."""
     text = request.GET.get("text", "")[:5000]
-    email = request.GET.get("email", "")[:254]
+    email = clean_text(request.GET.get("email", ""), limit=254)
     verdict = None
     if text.strip():
         article = Article(comment_moderation="site")
@@ -317,7 +320,9 @@ def test_text_view(request, model_admin):
 
 
 def commenter_view(request, model_admin):
-    email = normalise_email(request.GET.get("email", request.POST.get("email", "")))[:254]
+    email = normalise_email(
+        clean_text(request.GET.get("email", request.POST.get("email", "")), limit=254)
+    )
     if request.method == "POST":
         return _commenter_post(request, email)
     comments = list(
@@ -336,11 +341,11 @@ def commenter_view(request, model_admin):
 
 
 def _commenter_post(request, email):
-    back = f"{reverse('admin:comments_commenter')}?email={email}"
+    back = f"{reverse('admin:comments_commenter')}?{urlencode({'email': email})}"
     if not email:
         messages.error(request, "No commenter given.")
         return redirect(reverse("admin:comments_desk"))
-    if note := request.POST.get("note", "").strip()[:2000]:
+    if note := clean_text(request.POST.get("note", ""), limit=2000):
         CommenterNote.objects.create(email=email, author=request.user, text=note)
         messages.success(request, "Note added.")
         return redirect(back)
@@ -348,15 +353,15 @@ def _commenter_post(request, email):
     if standing not in Commenter.Standing.values:
         messages.error(request, "Choose how to treat this commenter.")
         return redirect(back)
-    days = request.POST.get("days", "")
-    if standing == Commenter.Standing.SUSPENDED and not (days.isdigit() and 0 < int(days) <= 3650):
+    days = whole_number(request.POST.get("days", ""), low=1, high=3650)
+    if standing == Commenter.Standing.SUSPENDED and days is None:
         messages.error(request, "Give a suspension of 1 to 3,650 days.")
         return redirect(back)
     commenter, rejected = services.commenter_set_standing(
         email=email,
         standing=standing,
         moderator=request.user,
-        days=int(days) if days.isdigit() else None,
+        days=days,
         reject_all=request.POST.get("reject_all") == "on",
     )
     message = f"{email}: {commenter.get_standing_display().lower()}."

@@ -9,6 +9,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.html import format_html, format_html_join
 
+from newsroom.admin_input import CheckedInputAdmin
+
 from .forms import ImageForm
 from .models import Image
 
@@ -41,7 +43,7 @@ class PickerChoice:
 
 
 @admin.register(Image)
-class ImageAdmin(admin.ModelAdmin):
+class ImageAdmin(CheckedInputAdmin, admin.ModelAdmin):
     form = ImageForm
     list_display = ["thumbnail", "alt_text", "credit", "dimensions", "uploaded_by", "created_at"]
     list_display_links = ["thumbnail", "alt_text"]

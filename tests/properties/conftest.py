@@ -13,16 +13,22 @@ from datetime import timedelta
 
 import pytest
 from django.db import transaction
+from django.test import Client
 from django.utils import timezone
 from hypothesis import HealthCheck, settings
 
+from articles.revisions import record_revision
+from comments import services as comment_services
+from comments.models import Commenter
 from tests.factories import (
     make_article,
     make_author,
     make_comment,
     make_draft,
+    make_image,
     make_section,
     make_topic,
+    make_user,
 )
 
 _COMMON = {
@@ -88,3 +94,43 @@ def posting(site, settings):
     settings.COMMENTS_RATE_LIMIT_PER_IP = (10**9, 600)
     settings.COMMENTS_RATE_LIMIT_PER_EMAIL = (10**9, 600)
     return site
+
+
+# The staff roles of tests/factories.py's groups, and a superuser, who sees every page.
+STAFF_ROLES = ["Writers", "Editors", "Moderators", "superuser"]
+
+
+@pytest.fixture
+def staff(site, settings):
+    """Log a browser in for each staff role, and give the small site what admin pages show."""
+    # Hashing the five users' passwords properly would take seconds; no test signs in with them.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    article = site["article"]
+    record_revision(article=article, note="Created")
+    article.headline = "Glacier report, revised"
+    article.save()
+    record_revision(article=article, note="Edited")
+    pending = make_comment(article=article, status="pending", email="regular@example.org")
+    moderator = make_user(group="Moderators")
+    decided = make_comment(article=article, status="pending")
+    decision = comment_services.comment_decide(
+        comment=decided, status="rejected", moderator=moderator
+    )
+    users = {
+        role: make_user(is_staff=True, is_superuser=True)
+        if role == "superuser"
+        else make_user(group=role)
+        for role in STAFF_ROLES
+    }
+    clients = {role: Client(raise_request_exception=False) for role in STAFF_ROLES}
+    for role, client in clients.items():
+        client.force_login(users[role])
+    return {
+        **site,
+        "users": users,
+        "clients": clients,
+        "image": make_image(size=(64, 36), renditions=False),
+        "pending": pending,
+        "decision": decision,
+        "commenter": Commenter.objects.create(email="regular@example.org"),
+    }

@@ -4,8 +4,10 @@ import traceback
 
 from django.test import Client
 
+from .strategies import percent
+
 # A page, a redirect, "not modified", or a clear refusal.
-CLEAR_ANSWERS = {200, 301, 302, 303, 304, 400, 403, 404, 405, 410, 413, 414, 429}
+CLEAR_ANSWERS = {200, 301, 302, 303, 304, 400, 403, 404, 405, 409, 410, 413, 414, 429}
 
 
 def shorten(value, limit=300):
@@ -30,3 +32,26 @@ def answer(method, url, *, client=None, **kwargs):
             f"{response.status_code}\n{detail}"
         )
     return response
+
+
+def answer_to(method, url, pairs, *, client, **extra):
+    """Return the answer to the (name, value) pairs sent as a query string or a form, as
+    answer() does; they are encoded by hand, since the test client's encoder cannot send
+    invalid UTF-8."""
+    encoded = "&".join(f"{percent(name)}={percent(value)}" for name, value in pairs)
+    if method == "get":
+        return answer("get", f"{url}?{encoded}", client=client, **extra)
+    return answer(
+        method,
+        url,
+        client=client,
+        data=encoded.encode(),
+        content_type="application/x-www-form-urlencoded",
+        **extra,
+    )
+
+
+def summary(failure):
+    """Return answer()'s failure in one line: the request, and the exception's last line."""
+    lines = str(failure).strip().splitlines()
+    return lines[0] if len(lines) == 1 else f"{lines[0]}: {lines[-1]}"

@@ -186,3 +186,24 @@ def with_classics(argument):
         return test
 
     return decorate
+
+
+# Numbers at the edges of what a column or a date can hold: past a 64-bit id (the first two),
+# the largest id, past a 32-bit integer, years past 9999 and past a C int, and 9999 itself,
+# whose next year Python cannot make.
+EDGE_NUMBERS = [
+    "9" * 23,
+    str(2**63),
+    str(2**63 - 1),
+    str(2**31),
+    "99999999999",
+    "10000",
+    "9999",
+    "0",
+    "-1",
+]
+# Tried on every staff parameter, one at a time: past a 64-bit id, a year past a C int, the
+# last year, year 0, a NUL (which PostgreSQL refuses in text), a digit int() refuses and one
+# int() reads but that is not ASCII, and more digits than int() reads.
+EDGE_VALUES = ["9" * 23, "99999999999", "9999", "0", "a\x00b", "²", "١", "9" * 4301]
+edge_or_hostile = st.one_of(st.sampled_from([*EDGE_NUMBERS, *EDGE_VALUES]), hostile_raw)
