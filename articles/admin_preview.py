@@ -8,7 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.views.decorators.http import require_POST
 
-from newsroom.admin_input import parse_id
+from newsroom.input import parse_id
 
 from . import preview
 from .models import Article

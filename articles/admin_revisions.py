@@ -8,10 +8,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
+from newsroom.input import whole_number
+
 from . import revision_diff, revisions
 
-# Version numbers are small; anything longer is a mistyped address, not a revision.
-_MAX_DIGITS = 9
+# Version numbers are small; anything larger is a mistyped address, not a revision.
+_MOST_VERSIONS = 10**9 - 1
 
 
 class RevisionsAdminMixin:
@@ -153,6 +155,4 @@ class RevisionsAdminMixin:
 
 def _version(value):
     """Return a revision number from the query string or form, or None if it is not one."""
-    if value and value.isdecimal() and len(value) <= _MAX_DIGITS:
-        return int(value)
-    return None
+    return whole_number(value or "", high=_MOST_VERSIONS)

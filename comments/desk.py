@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 
 from articles.models import Article, Section
-from newsroom.admin_input import LARGEST_ID, clean_text, parse_id, whole_number
+from newsroom.input import LARGEST_ID, clean_text, parse_id, whole_number
 
 from . import policy, services
 from .models import (

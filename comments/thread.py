@@ -5,10 +5,13 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Q, Subquery
 from django.http import Http404
 
+from newsroom.input import parse_id, whole_number
+
 from . import policy
 from .forms import CommentForm
 from .models import Comment
 
+MOST_PAGES = 10**9 - 1
 PENDING_SESSION_KEY = "comments_pending"
 NOTICE_SESSION_KEY = "comments_notice"
 
@@ -39,15 +42,15 @@ def comments_context(request, article, *, form=None):
     One query whatever the number of comments: this page's threads, replies included, each
     row carrying the number of top-level comments that the page numbers need.
     """
-    number = request.GET.get("cpage", "1")
-    # No thread has a billion pages; longer numbers would overflow the query's OFFSET.
-    if not (number.isascii() and number.isdigit()) or not 0 < len(number.lstrip("0")) <= 9:
+    # No thread has a billion pages; larger numbers would overflow the query's OFFSET.
+    number = whole_number(request.GET.get("cpage", "1"), low=1, high=MOST_PAGES)
+    if number is None:
         raise Http404("No such page.")
     per_page = settings.COMMENTS_PER_PAGE
     own = pending_ids(request)
     shown = Comment.objects.filter(article=article).shown_to(own)
     roots = shown.filter(depth=0)
-    start = (int(number) - 1) * per_page
+    start = (number - 1) * per_page
     page_root_ids = roots.order_by("created_at", "pk").values("pk")[start : start + per_page]
     root_total = roots.order_by().values("article").annotate(n=Count("pk")).values("n")
     everything = list(
@@ -58,7 +61,7 @@ def comments_context(request, article, *, form=None):
     total = everything[0].root_total if everything else 0
     try:
         # The rows are loaded already; the paginator only numbers the pages.
-        page = Paginator(range(total), per_page).page(int(number))
+        page = Paginator(range(total), per_page).page(number)
     except InvalidPage:
         raise Http404("No such page.") from None
     children = {}
@@ -87,7 +90,5 @@ def comments_context(request, article, *, form=None):
 
 def _find(comments, pk):
     """Return the comment with this id among those loaded, or None."""
-    pk = str(pk or "")
-    if not (pk.isascii() and pk.isdigit()) or len(pk) > 19:  # no id is that long
-        return None
-    return next((comment for comment in comments if comment.pk == int(pk)), None)
+    pk = parse_id(str(pk or ""))
+    return next((comment for comment in comments if comment.pk == pk), None)

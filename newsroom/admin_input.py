@@ -13,31 +13,11 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.template.response import TemplateResponse
 
-# What an id column holds: BigAutoField is a signed 64-bit integer on SQLite and PostgreSQL.
-LARGEST_ID = 2**63 - 1
+from .input import LARGEST_ID
+
 # As long as the readers' search reads: each word is a condition on every search field, so
 # 20,000 characters made a query that took minutes, or that SQLite refused.
 SEARCH_LENGTH = 200
-
-
-def whole_number(text, *, low=0, high=LARGEST_ID):
-    """Return the text as an int if it is ASCII digits for a number in low..high, else None."""
-    # Length first: int() is slow on thousands of digits, and refuses more than 4,300.
-    if not (text.isascii() and text.isdigit()) or len(text) > len(str(high)):
-        return None
-    number = int(text)
-    return number if low <= number <= high else None
-
-
-def parse_id(text):
-    """Return the id the text names, or None if no row can have it."""
-    return whole_number(text, low=1)
-
-
-def clean_text(text, *, limit):
-    """Return the text stripped and cut to limit characters, or "" if it holds a NUL: no stored
-    text has one, and PostgreSQL refuses one in a query."""
-    return "" if "\x00" in text else text.strip()[:limit]
 
 
 def _fits(value):

@@ -8,7 +8,8 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 
 from comments.models import Comment
-from newsroom.admin_input import CheckedInputAdmin, parse_id, whole_number
+from newsroom.admin_input import CheckedInputAdmin
+from newsroom.input import parse_id, whole_number
 
 from .helpers import answer, answer_to
 
@@ -140,6 +141,7 @@ def test_a_preview_of_an_id_that_is_not_a_number_is_a_404(staff):
         ("11", 0, 10, None),
         ("0", 1, 10, None),
         ("0007", 1, 3650, 7),
+        ("0" * 40 + "3", 1, 3, 3),
         ("", 0, 10, None),
         ("-1", 0, 10, None),
         (" 2", 0, 10, None),

@@ -1,6 +1,6 @@
 """Property 3: a page number from the address shows one page's worth, or is a 404.
 
-articles/paging.py documents the rule for every listing (section, topic, author, corrections,
+newsroom/paging.py documents the rule for every listing (section, topic, author, corrections,
 search): ASCII digits naming a page that exists, else 404; comments/thread.py applies the
 same rule to the comment thread's ``cpage``.
 """

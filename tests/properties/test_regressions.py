@@ -28,7 +28,7 @@ THOUSANDS_OF_DIGITS = "9" * 4301
     ],
 )
 def test_a_page_number_of_thousands_of_digits_is_a_404(site, url):
-    # Was a 500: articles/paging.py read it with int(), which refuses over 4300 digits.
+    # Was a 500: the page-number helper read it with int(), which refuses over 4300 digits.
     assert answer("get", url).status_code == 404
 
 

@@ -37,7 +37,7 @@ ROUTES = [
     "/sitemap-news.xml",
     "/sitemap-{}.xml",
 ]
-# Everything the public views read from a query string (articles/views.py, articles/paging.py,
+# Everything the public views read from a query string (articles/views.py, newsroom/paging.py,
 # comments/thread.py, Django's sitemap view), and any other name.
 PARAMETERS = ["q", "page", "cpage", "replytocom", "section", "from", "to", "p"]
 
