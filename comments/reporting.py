@@ -1,7 +1,6 @@
 """Readers report a public comment: the form, and the service that puts it in the Reported queue."""
 
 from django import forms
-from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.db.models import F, Q
@@ -78,17 +77,3 @@ def comment_report(*, comment, reason, text, ip_address):
     comment.report_count = locked.report_count + 1
     comment.is_reported = True
     return report, True
-
-
-def comment_thread_url(comment):
-    """Return the address of the comment in its thread, on the page of comments it is on."""
-    root = comment.root or comment
-    earlier_roots = (
-        Comment.objects.approved()
-        .filter(article_id=comment.article_id, depth=0)
-        .filter(Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk))
-        .count()
-    )
-    page = earlier_roots // settings.COMMENTS_PER_PAGE + 1
-    query = f"?cpage={page}" if page > 1 else ""
-    return f"{comment.article.get_absolute_url()}{query}#comment-{comment.pk}"

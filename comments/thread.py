@@ -92,3 +92,20 @@ def _find(comments, pk):
     """Return the comment with this id among those loaded, or None."""
     pk = parse_id(str(pk or ""))
     return next((comment for comment in comments if comment.pk == pk), None)
+
+
+def comment_thread_url(comment):
+    """Return the address of the comment in its thread, on the page of comments it is on.
+
+    Threads run oldest first, so a new one is on the last page: the poster lands there.
+    """
+    root = comment.root or comment
+    earlier_roots = (
+        Comment.objects.approved()
+        .filter(article_id=comment.article_id, depth=0)
+        .filter(Q(created_at__lt=root.created_at) | Q(created_at=root.created_at, pk__lt=root.pk))
+        .count()
+    )
+    page = earlier_roots // settings.COMMENTS_PER_PAGE + 1
+    query = f"?cpage={page}" if page > 1 else ""
+    return f"{comment.article.get_absolute_url()}{query}#comment-{comment.pk}"

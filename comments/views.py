@@ -16,7 +16,7 @@ from newsroom import ratelimit
 from . import policy, reporting, services
 from .forms import CommentForm
 from .models import Comment, normalise_email
-from .thread import NOTICE_SESSION_KEY, remember_pending
+from .thread import NOTICE_SESSION_KEY, comment_thread_url, remember_pending
 
 
 def _client_ip(request):
@@ -40,18 +40,18 @@ def _rate_limited(data, ip_address):
 
 def _posted(request, comment):
     """Send the poster back to the article, at their comment when they can see it."""
-    anchor = "comments"
+    where = f"{comment.article.get_absolute_url()}#comments"
     if comment.status == Comment.Status.APPROVED:
         notice = "Thank you. Your comment is published."
-        anchor = f"comment-{comment.pk}"
+        where = comment_thread_url(comment)
     else:
         # Spam gets the same answer as a held comment: nothing tells a robot it was caught.
         notice = "Thank you. Your comment is awaiting moderation."
         if comment.status == Comment.Status.PENDING:
             remember_pending(request, comment)
-            anchor = f"comment-{comment.pk}"
+            where = comment_thread_url(comment)
     request.session[NOTICE_SESSION_KEY] = notice
-    response = HttpResponseRedirect(f"{comment.article.get_absolute_url()}#{anchor}")
+    response = HttpResponseRedirect(where)
     response.status_code = 303
     return response
 
@@ -131,7 +131,7 @@ def _report_page(request, comment, form, status=200):
     context = {
         "comment": comment,
         "article": comment.article,
-        "comment_url": reporting.comment_thread_url(comment),
+        "comment_url": comment_thread_url(comment),
         "form": form,
     }
     return render(request, "comments/report_form.html", context, status=status)
@@ -172,6 +172,6 @@ def report_comment(request, comment_id):
     except Comment.DoesNotExist:  # a moderator took it down since the page was loaded
         raise Http404("No such comment.") from None
     request.session[NOTICE_SESSION_KEY] = reporting.NOTICE
-    response = HttpResponseRedirect(reporting.comment_thread_url(comment))
+    response = HttpResponseRedirect(comment_thread_url(comment))
     response.status_code = 303
     return response

@@ -340,3 +340,14 @@ def test_comments_close_by_themselves_after_the_set_days(client, article, settin
     assert response.status_code == 403
     assert "closed automatically 7 days after publication" in response.content.decode()
     assert not Comment.objects.exists()
+
+
+def test_a_new_comment_on_a_long_thread_lands_on_the_page_that_shows_it(client, article, settings):
+    settings.COMMENTS_PER_PAGE = 3
+    for _ in range(3):
+        make_comment(article=article)
+    response = _post(client, article, comment_form_data(client, article, body="Fourth word."))
+    comment = Comment.objects.get(body="Fourth word.")
+    assert response["Location"] == f"{article.get_absolute_url()}?cpage=2#comment-{comment.pk}"
+    html = client.get(response["Location"]).content.decode()
+    assert f'id="comment-{comment.pk}"' in html
