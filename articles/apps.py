@@ -11,5 +11,6 @@ class ArticlesConfig(AppConfig):
         from . import signals  # noqa: F401  (connects the receivers)
         from .models import Article
 
-        # A scheduled story comes due with no save: pages that list it change then.
-        schedule.register(Article.objects.next_publication)
+        # A scheduled story comes due, an embargo ends, a licence expires, all with no save:
+        # pages that show the story change then.
+        schedule.register(Article.objects.next_change)

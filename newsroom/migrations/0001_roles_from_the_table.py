@@ -1,17 +1,6 @@
-from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from newsroom import roles
-
-
-def apply_roles(apps, schema_editor):
-    # Permissions are normally made after every migration has run; make them now, so that a
-    # fresh database gets its groups with their permissions in one `migrate`.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0)
-        app_config.models_module = None
-    roles.apply(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+from newsroom.migrations import _roles
 
 
 class Migration(migrations.Migration):
@@ -27,4 +16,4 @@ class Migration(migrations.Migration):
     ]
 
     # Going back leaves the groups as they are: the earlier migrations granted the same.
-    operations = [migrations.RunPython(apply_roles, migrations.RunPython.noop)]
+    operations = [migrations.RunPython(_roles.apply_roles, migrations.RunPython.noop)]

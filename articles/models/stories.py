@@ -1,21 +1,13 @@
-"""The publishing app's models: sections, authors, topics and articles, with their bylines,
-related links, revisions, corrections and old addresses, each QuerySet beside its model.
+"""Articles and what hangs on them: bylines, related links, revisions, corrections and the
+addresses they used to live at."""
 
-Longer than our usual module on purpose: one file for the tables of one app, as Django reads
-them, keeps the relations between them in view; the logic lives elsewhere (workflow.py,
-services.py, revisions.py, related.py, search.py).
-"""
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Q
-from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
-from taggit.models import ItemBase, TagBase
 
 from newsroom.fetch_modes import reader_fetch_mode
 from newsroom.fields import staff_member
@@ -23,7 +15,7 @@ from richtext.editor import BODY_EDITOR_EXTENSIONS
 from richtext.plain import plain_text
 from richtext.sanitize import sanitize_body
 
-from .validators import validate_section_slug
+from .taxonomy import Author, Section, TaggedArticle, Topic
 
 EXCERPT_LENGTH = 100
 
@@ -32,117 +24,6 @@ class CommentModeration(models.TextChoices):
     SITE = "site", "As the site is set (COMMENTS_PREMODERATE)"
     PRE = "pre", "Hold every comment for a moderator"
     POST = "post", "Publish at once unless a rule holds the comment"
-
-
-class SectionQuerySet(models.QuerySet):
-    def in_navigation(self):
-        return self.order_by("position", "name")
-
-
-class Section(models.Model):
-    name = models.CharField(max_length=80, unique=True)
-    slug = models.SlugField(
-        max_length=80,
-        unique=True,
-        validators=[validate_section_slug],
-        help_text="The section page's address: /slug/.",
-    )
-    description = models.TextField(
-        max_length=500, blank=True, help_text="A sentence or two shown on the section page."
-    )
-    position = models.PositiveSmallIntegerField(
-        default=0, help_text="Order in the site's navigation: lower numbers come first."
-    )
-
-    objects = SectionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["position", "name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
-
-
-class Author(models.Model):
-    name = models.CharField(max_length=120)
-    slug = models.SlugField(max_length=120, unique=True)
-    role = models.CharField(
-        max_length=120, blank=True, help_text="Shown with the name, e.g. “Moscow correspondent”."
-    )
-    bio = models.TextField(max_length=600, blank=True, help_text="A short biography.")
-    photo = models.ImageField(
-        upload_to="authors/",
-        blank=True,
-        width_field="photo_width",
-        height_field="photo_height",
-    )
-    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="author_profile",
-        help_text="The staff account this author writes with, if any.",
-    )
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
-
-    def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
-
-
-class Topic(TagBase):
-    """A subject that articles are tagged with; its page lists them."""
-
-    description = models.TextField(max_length=500, blank=True)
-    # How many stories carry the topic, drafts included: the related block weighs shared
-    # topics by it. Kept by recount() whenever a story gains or loses the topic.
-    article_count = models.PositiveIntegerField(default=0, editable=False)
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = "topic"
-        verbose_name_plural = "topics"
-
-    def get_absolute_url(self):
-        return reverse("articles:topic", kwargs={"slug": self.slug})
-
-    @classmethod
-    def recount(cls, pks=None):
-        """Set article_count from the taggings, for these topics or for all of them."""
-        counted = (
-            TaggedArticle.objects.filter(tag=models.OuterRef("pk"))
-            .order_by()
-            .values("tag")
-            .annotate(n=models.Count("pk"))
-            .values("n")
-        )
-        topics = cls.objects.all() if pks is None else cls.objects.filter(pk__in=pks)
-        topics.update(article_count=Coalesce(models.Subquery(counted), 0))
-
-
-class TaggedArticle(ItemBase):
-    tag = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="tagged_articles")
-    content_object = models.ForeignKey("Article", on_delete=models.CASCADE)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["content_object", "tag"], name="unique_article_topic")
-        ]
-        # The related block walks each topic's newest stories (highest ids first).
-        indexes = [models.Index(fields=["tag", "-content_object"], name="tagging_newest_idx")]
-
-    def __str__(self):
-        return f"{self.content_object} — {self.tag}"
 
 
 def pk_in_any(picks):
@@ -174,6 +55,18 @@ class ArticleQuerySet(models.QuerySet):
         return (
             self.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
         )
+
+    def next_change(self):
+        """Return the next moment an article comes or goes by itself: a publish time, an
+        embargo's end or an expiry still to come; or None."""
+        now = timezone.now()
+        published = self.filter(status=Article.Status.PUBLISHED).order_by()
+        moments = [
+            self.next_publication(),
+            published.filter(embargo_until__gt=now).aggregate(m=models.Min("embargo_until"))["m"],
+            published.filter(expires_at__gt=now).aggregate(m=models.Min("expires_at"))["m"],
+        ]
+        return min(filter(None, moments), default=None)
 
     def newest_in_each(self, sections, count):
         """Return the newest ``count`` of these articles in each section, in one query.
@@ -278,6 +171,32 @@ class Article(models.Model):
         blank=True,
         help_text="When readers may see it. A time in the future schedules the article.",
     )
+    embargo_until = models.DateTimeField(
+        "embargoed until",
+        null=True,
+        blank=True,
+        help_text="Not public anywhere before this time, whatever its state and publish time.",
+    )
+    embargo_lifted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    embargo_lifted_by = staff_member(editable=False)
+    embargo_lift_reason = models.TextField(
+        "why the embargo was lifted early", max_length=1000, blank=True, editable=False
+    )
+    expires_at = models.DateTimeField(
+        "expires at",
+        null=True,
+        blank=True,
+        help_text="From this time the story leaves the site and its address answers “410 Gone”: "
+        "for pictures or text licensed for a limited time.",
+    )
+    is_live = models.BooleanField(
+        "live coverage",
+        default=False,
+        help_text="A page of short, timestamped entries, newest first, that readers see update.",
+    )
+    coverage_ended_at = models.DateTimeField(
+        "coverage ended", null=True, blank=True, editable=False
+    )
     comments_open = models.BooleanField(
         default=True, help_text="Comments also close by themselves some days after publication."
     )
@@ -349,11 +268,14 @@ class Article(models.Model):
         """Return the condition for "published and due", for articles reached through the
         relation ``via`` ("target" for a related link's article), or for articles themselves."""
         prefix = f"{via}__" if via else ""
-        return Q(
-            **{
-                f"{prefix}status": cls.Status.PUBLISHED,
-                f"{prefix}published_at__lte": timezone.now(),
-            }
+        now = timezone.now()
+        return (
+            Q(**{f"{prefix}status": cls.Status.PUBLISHED, f"{prefix}published_at__lte": now})
+            & (
+                Q(**{f"{prefix}embargo_until__isnull": True})
+                | Q(**{f"{prefix}embargo_until__lte": now})
+            )
+            & (Q(**{f"{prefix}expires_at__isnull": True}) | Q(**{f"{prefix}expires_at__gt": now}))
         )
 
     def stamp_publish_time(self):
@@ -368,11 +290,26 @@ class Article(models.Model):
 
     def is_published(self, *, now=None):
         """Return True if readers may see the article now (or at the given time)."""
+        now = now or timezone.now()
         return (
             self.status == self.Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at <= (now or timezone.now())
+            and self.published_at <= now
+            and not self.is_embargoed(now=now)
+            and not self.is_expired(now=now)
         )
+
+    def is_embargoed(self, *, now=None):
+        """Return True if an embargo keeps the article from readers now."""
+        return self.embargo_until is not None and self.embargo_until > (now or timezone.now())
+
+    def is_expired(self, *, now=None):
+        """Return True if the article's licence has run out: it is gone from the site."""
+        return self.expires_at is not None and self.expires_at <= (now or timezone.now())
+
+    def is_live_now(self):
+        """Return True while the article is a live coverage that has not ended."""
+        return self.is_live and self.coverage_ended_at is None
 
     def is_withdrawn(self):
         return self.status == self.Status.WITHDRAWN
@@ -521,6 +458,15 @@ class Correction(models.Model):
         UPDATE = "update", "Update"
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    # A note on one entry of a live coverage, shown with that entry; empty for the story's own.
+    entry = models.ForeignKey(
+        "LiveEntry",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="corrections",
+        help_text="For a live coverage: the entry the note is about, if not the whole story.",
+    )
     kind = models.CharField(max_length=12, choices=Kind, default=Kind.CORRECTION)
     text = models.TextField(
         max_length=1000, help_text="Shown to readers as written: what was wrong, or what is new."
