@@ -14,6 +14,7 @@ from images.markup import picture_html
 from newsroom.admin_input import CheckedInputAdmin
 
 from . import revisions, services, workflow
+from .admin_embargo import EmbargoAdminMixin
 from .admin_preview import PreviewAdminMixin
 from .admin_revisions import RevisionsAdminMixin
 from .models import (
@@ -156,7 +157,11 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         article = self.instance
         self.before = Article(
-            status=article.status, published_at=article.published_at, slug=article.slug
+            status=article.status,
+            published_at=article.published_at,
+            slug=article.slug,
+            embargo_until=article.embargo_until,
+            expires_at=article.expires_at,
         )
         self.before_url = article.get_absolute_url() if article.pk else None
         self.fields["base_version"].initial = article.version
@@ -183,9 +188,22 @@ class ArticleAdminForm(forms.ModelForm):
                 "withdrawn_reason",
                 "Say why the article is withdrawn: the reason is kept on record.",
             )
+        self._check_embargo(cleaned)
         if self.instance.pk:
             self._check_version(cleaned.get("base_version"))
         return cleaned
+
+    def _check_embargo(self, cleaned):
+        """Let an embargo in force move only later: lifting it early is a button, with a reason."""
+        if "embargo_until" not in cleaned or not self.before.is_embargoed():
+            return
+        until = cleaned["embargo_until"]
+        if until is None or until < self.before.embargo_until:
+            self.add_error(
+                "embargo_until",
+                "To end the embargo early, use “Lift embargo” above and say why: the decision "
+                "is kept on record. Here the time can only move later.",
+            )
 
     def _check_version(self, base_version):
         """Refuse a save over a newer one than the editor opened, keeping their text."""
@@ -231,7 +249,9 @@ class StateFilter(admin.SimpleListFilter):
             ("draft", "Draft"),
             ("review", "In review"),
             ("scheduled", "Scheduled"),
+            ("embargoed", "Under embargo"),
             ("published", "Published"),
+            ("expired", "Expired"),
             ("unpublished", "Unpublished"),
             ("withdrawn", "Withdrawn"),
         ]
@@ -240,15 +260,25 @@ class StateFilter(admin.SimpleListFilter):
         match self.value():
             case "scheduled":
                 return queryset.scheduled()
+            case "embargoed":
+                return queryset.embargoed()
             case "published":
                 return queryset.filter(Article.published_condition())
+            case "expired":
+                return queryset.expired()
             case "draft" | "review" | "unpublished" | "withdrawn" as state:
                 return queryset.filter(status=state)
         return queryset
 
 
 @admin.register(Article)
-class ArticleAdmin(CheckedInputAdmin, RevisionsAdminMixin, PreviewAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(
+    CheckedInputAdmin,
+    EmbargoAdminMixin,
+    RevisionsAdminMixin,
+    PreviewAdminMixin,
+    admin.ModelAdmin,
+):
     form = ArticleAdminForm
     list_display = ["headline", "section", "state", "published_at", "byline_names"]
     list_select_related = ["section"]
@@ -272,8 +302,16 @@ class ArticleAdmin(CheckedInputAdmin, RevisionsAdminMixin, PreviewAdminMixin, ad
         (
             "Publishing",
             {
-                "fields": ["visibility", "status", "published_at"],
-                "description": "To schedule, choose “Published” and a time still to come.",
+                "fields": [
+                    "visibility",
+                    "status",
+                    "published_at",
+                    "embargo_until",
+                    "embargo_record",
+                    "expires_at",
+                ],
+                "description": "To schedule, choose “Published” and a time still to come. An "
+                "embargo keeps a story from readers until its time, whatever else is set.",
             },
         ),
         ("Comments", {"fields": ["comments_open", "comment_moderation"]}),
@@ -331,9 +369,10 @@ class ArticleAdmin(CheckedInputAdmin, RevisionsAdminMixin, PreviewAdminMixin, ad
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["visibility", "lead_image_preview"]
+        readonly = ["visibility", "embargo_record", "lead_image_preview"]
         if not self.has_publish_permission(request):
-            readonly.append("published_at")
+            # When readers may see a story is an editor's decision.
+            readonly += ["published_at", "embargo_until", "expires_at"]
         if not request.user.has_perm(workflow.WITHDRAW):
             readonly.append("withdrawn_reason")
         return readonly
@@ -374,26 +413,47 @@ class ArticleAdmin(CheckedInputAdmin, RevisionsAdminMixin, PreviewAdminMixin, ad
 
     @admin.display(description="state", ordering="status")
     def state(self, article):
-        if article.is_scheduled():
-            when = date_format(timezone.localtime(article.published_at), "DATETIME_FORMAT")
-            return f"Scheduled for {when}"
+        if article.status == Article.Status.PUBLISHED:
+            if article.is_expired():
+                return f"Expired on {_when(article.expires_at)}"
+            if article.is_embargoed():
+                return f"Under embargo until {_when(article.embargo_until)}"
+            if article.is_scheduled():
+                return f"Scheduled for {_when(article.published_at)}"
         return article.get_status_display()
+
+    @admin.display(description="embargo lifted")
+    def embargo_record(self, article):
+        if not article.embargo_lifted_at:
+            return "—"
+        who = revisions.author_name(article.embargo_lifted_by) or "someone"
+        return (
+            f"Lifted early by {who} on {_when(article.embargo_lifted_at)}: "
+            f"{article.embargo_lift_reason}"
+        )
 
     @admin.display(description="what readers get")
     def visibility(self, article):
         """Say, in a line, what readers get from the article as saved."""
         if not article.pk:
             return "Not saved yet."
-        local = timezone.localtime
         if article.is_withdrawn():
-            when = date_format(local(article.withdrawn_at), "DATETIME_FORMAT")
-            return f"Withdrawn on {when}: its address answers “410 Gone”."
-        if article.is_scheduled():
-            when = date_format(local(article.published_at), "DATETIME_FORMAT")
-            return f"Scheduled for {when}: readers see it from then, with nothing more to do."
-        if article.is_published():
-            when = date_format(local(article.published_at), "DATETIME_FORMAT")
-            return f"Live since {when}."
+            return f"Withdrawn on {_when(article.withdrawn_at)}: its address answers “410 Gone”."
+        if article.status == Article.Status.PUBLISHED:
+            if article.is_expired():
+                return f"Expired on {_when(article.expires_at)}: its address answers “410 Gone”."
+            if article.is_embargoed():
+                return (
+                    f"Under embargo until {_when(article.embargo_until)}: readers see it from "
+                    "then, with nothing more to do."
+                )
+            if article.is_scheduled():
+                return (
+                    f"Scheduled for {_when(article.published_at)}: readers see it from then, "
+                    "with nothing more to do."
+                )
+            gone = f" It expires on {_when(article.expires_at)}." if article.expires_at else ""
+            return f"Live since {_when(article.published_at)}.{gone}"
         return f"{article.get_status_display()}: readers cannot see it."
 
     @admin.display(description="as readers see it")
@@ -442,6 +502,10 @@ class ArticleAdmin(CheckedInputAdmin, RevisionsAdminMixin, PreviewAdminMixin, ad
                 f"Left {_count(unchanged)} as it was, {already}: {_names(unchanged)}.",
                 messages.INFO,
             )
+
+
+def _when(moment):
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 def _count(articles):

@@ -30,6 +30,8 @@ LABELS = {
     "byline": "Byline",
     "status": "Status",
     "published_at": "Publish time",
+    "embargo_until": "Embargoed until",
+    "expires_at": "Expires at",
 }
 
 
@@ -354,4 +356,6 @@ _RENDERERS = {
     "byline": _diff_lists,
     "status": _diff_status,
     "published_at": _diff_times,
+    "embargo_until": _diff_times,
+    "expires_at": _diff_times,
 }

@@ -34,8 +34,14 @@ def snapshot(article, *, topics=None, byline=None):
         "primary_topic": article.primary_topic.name if article.primary_topic else None,
         "byline": list(byline),
         "status": article.status,
-        "published_at": article.published_at.isoformat() if article.published_at else None,
+        "published_at": _iso(article.published_at),
+        "embargo_until": _iso(article.embargo_until),
+        "expires_at": _iso(article.expires_at),
     }
+
+
+def _iso(moment):
+    return moment.isoformat() if moment else None
 
 
 @transaction.atomic

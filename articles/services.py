@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from .models import ArticleRedirect
+from .models import Article, ArticleRedirect
 from .revisions import record_revision
 from .workflow import State
 
@@ -70,6 +70,36 @@ def article_saved(*, article, user, note, before_url=None, was_live=False):
     ArticleRedirect.objects.filter(old_path=new_url).delete()
     if was_live and before_url and before_url != new_url:
         ArticleRedirect.objects.update_or_create(old_path=before_url, defaults={"article": article})
+
+
+class NotEmbargoed(Exception):
+    """The article is not (or no longer) under embargo."""
+
+
+@transaction.atomic
+def article_lift_embargo(*, article, user, reason):
+    """End the article's embargo now, keeping who did it, when and why; return the article."""
+    locked = Article.objects.select_for_update().get(pk=article.pk)
+    if not locked.is_embargoed():
+        raise NotEmbargoed
+    until = locked.embargo_until
+    locked.embargo_until = None
+    locked.embargo_lifted_at = timezone.now()
+    locked.embargo_lifted_by = user
+    locked.embargo_lift_reason = reason
+    locked.save(
+        update_fields=[
+            "embargo_until",
+            "embargo_lifted_at",
+            "embargo_lifted_by",
+            "embargo_lift_reason",
+            "updated_at",
+        ]
+    )
+    ran_until = timezone.localtime(until).strftime("%Y-%m-%d %H:%M")
+    note = f"Embargo lifted early (it ran until {ran_until}): {reason}"
+    record_revision(article=locked, user=user, note=note[:200])
+    return locked
 
 
 @transaction.atomic

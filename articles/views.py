@@ -112,14 +112,16 @@ def article_detail(request, section, year, month, day, slug):
 
 
 def _moved_or_gone(request, slug):
-    """Answer for an article address that shows no article: moved, withdrawn, or never there."""
+    """Answer for an article address that shows no article: moved, withdrawn or expired (410
+    Gone), or never there."""
     moved = ArticleRedirect.objects.filter(old_path=request.path).select_related("article").first()
     if moved and moved.article.is_published():
         return tag(redirect(moved.article, permanent=True), cache_keys.article(moved.article_id))
-    withdrawn = Article.objects.filter(slug=slug, status=Article.Status.WITHDRAWN).first()
-    if withdrawn is not None:
-        response = render(request, "articles/withdrawn.html", {"article": withdrawn}, status=410)
-        return tag(response, cache_keys.article(withdrawn.pk))
+    at_slug = Article.objects.filter(slug=slug)
+    gone = (at_slug.filter(status=Article.Status.WITHDRAWN) | at_slug.expired()).first()
+    if gone is not None:
+        response = render(request, "articles/gone.html", {"article": gone}, status=410)
+        return tag(response, cache_keys.article(gone.pk))
     raise Http404("No article at this address.")
 
 

@@ -6,6 +6,7 @@ at that time for a scheduled article to appear.
 """
 
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from .models import Article
 
@@ -84,9 +85,23 @@ def consequences(before, after, *, before_url, after_url, time_cleared):
             )
         else:
             warnings.append("Clear the publish time: the time it was scheduled for is forgotten.")
+    if was_live and after.status == State.PUBLISHED:
+        if after.is_embargoed(now=now):
+            warnings.append(
+                f"Embargo it: readers lose it at once, until {_when(after.embargo_until)}; "
+                f"{before_url} will answer “not found” until then."
+            )
+        if after.is_expired(now=now):
+            warnings.append(
+                f"Expire it: readers lose it at once, and {before_url} will answer “410 Gone”."
+            )
     if was_live and after.status == State.PUBLISHED and before_url != after_url:
         warnings.append(
             f"Move it: its address changes from {before_url} to {after_url}. Readers and search "
             "engines following the old address are sent to the new one (a permanent redirect)."
         )
     return warnings
+
+
+def _when(moment):
+    return date_format(timezone.localtime(moment), "DATETIME_FORMAT")

@@ -119,6 +119,11 @@ class World:
         return make_article(section=self.section, headline="Matrix live story")
 
     @cached_property
+    def embargoed(self):
+        until = timezone.now() + timedelta(days=1)
+        return make_article(section=self.section, headline="Matrix embargo", embargo_until=until)
+
+    @cached_property
     def scheduled(self):
         return make_scheduled(section=self.section)
 

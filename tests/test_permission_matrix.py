@@ -297,6 +297,15 @@ def revision_restore(world):
     )
 
 
+def lift_embargo(world):
+    article = world.embargoed
+    return Call(
+        _url("articles_article_lift_embargo", article.pk),
+        {"reason": "The ministry published the report itself."},
+        effect=lambda: not _fresh(Article, article.pk).is_embargoed(),
+    )
+
+
 def preview_link(world):
     return Call(_url("articles_article_preview_link", world.draft.pk), {"hours": "24"})
 
@@ -629,6 +638,9 @@ ROWS = [
     Row("articles_article_preview", GET, page("articles_article_preview", "draft"),
         "login 200 403 200 200"),
     Row("articles_article_preview_link", POST, preview_link, "login 200 403 200 200"),
+    Row("articles_article_lift_embargo", GET, page("articles_article_lift_embargo", "embargoed"),
+        "login 403 403 200 200"),
+    Row("articles_article_lift_embargo", POST, lift_embargo, "login refused refused done done"),
     Row("articles:preview", GET, shared_preview, "200 200 200 200 200", "shared link"),
     Row("articles.article:publish_selected", POST,
         action(Article, "publish_selected", "review", lambda a: a.is_published()),

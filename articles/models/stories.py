@@ -50,6 +50,14 @@ class ArticleQuerySet(models.QuerySet):
         """Return the articles published with a time still to come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
+    def embargoed(self):
+        """Return the published articles an embargo still keeps from readers."""
+        return self.filter(status=Article.Status.PUBLISHED, embargo_until__gt=timezone.now())
+
+    def expired(self):
+        """Return the published articles whose time on the site has run out."""
+        return self.filter(status=Article.Status.PUBLISHED, expires_at__lte=timezone.now())
+
     def next_publication(self):
         """Return when the next scheduled article comes due, or None."""
         return (
@@ -63,7 +71,7 @@ class ArticleQuerySet(models.QuerySet):
         published = self.filter(status=Article.Status.PUBLISHED).order_by()
         moments = [
             self.next_publication(),
-            published.filter(embargo_until__gt=now).aggregate(m=models.Min("embargo_until"))["m"],
+            self.embargoed().order_by().aggregate(m=models.Min("embargo_until"))["m"],
             published.filter(expires_at__gt=now).aggregate(m=models.Min("expires_at"))["m"],
         ]
         return min(filter(None, moments), default=None)
