@@ -100,7 +100,7 @@ def test_an_editor_writes_previews_schedules_publishes_and_corrects_a_story(page
 
     # Scheduled for tomorrow morning: not there for readers yet.
     tomorrow = timezone.localtime() + timedelta(days=1)
-    publish_time = page.get_by_role("group", name="Publishing", exact=True)
+    publish_time = page.get_by_role("group", name="Publish time:", exact=True)
     page.get_by_label("Status").select_option(label="Published")
     publish_time.get_by_label("Date:").fill(tomorrow.strftime("%Y-%m-%d"))
     publish_time.get_by_label("Time:").fill("09:00:00")
