@@ -118,8 +118,18 @@ class RowNamedFormSet(forms.BaseInlineFormSet):
                 attrs["aria-label"] = f"{what} {noun} {index + 1}"
 
 
+class BylineForm(forms.ModelForm):
+    def has_changed(self):
+        # A new row counts once it names an author, even one filled in for the editor (their
+        # own profile on a new story) and left as it was; a row left empty is no byline.
+        if self.instance.pk is None:
+            return bool(self["author"].value())
+        return super().has_changed()
+
+
 class BylineInline(admin.TabularInline):
     model = Byline
+    form = BylineForm
     formset = RowNamedFormSet
     extra = 1
     autocomplete_fields = ["author"]
@@ -335,6 +345,15 @@ class ArticleAdmin(
         form = super().get_form(request, obj, change=change, **kwargs)
         form.user = request.user
         return form
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, BylineInline) and obj.pk is None:
+            # A new story starts with its writer's own byline, where they have an author profile.
+            profile = getattr(request.user, "author_profile", None)
+            if profile is not None:
+                kwargs["initial"] = [{"author": profile.pk}]
+        return kwargs
 
     def get_queryset(self, request):
         return (

@@ -45,11 +45,21 @@ def _social_image(article):
     return image.social_rendition() or image.original()
 
 
+def default_social_image(request):
+    """Return the site's default social image as ``(absolute url, width, height)``."""
+    setting = settings.NEWSROOM_DEFAULT_SOCIAL_IMAGE
+    url = setting["url"]
+    if "://" not in url:
+        url = static(url)
+    return request.build_absolute_uri(url), setting["width"], setting["height"]
+
+
 def _image_urls(request, article):
-    """Return the lead image at the shapes crawlers choose from: social, 16:9, uncropped."""
+    """Return the lead image at the shapes crawlers choose from: social, 16:9, uncropped; the
+    site's default picture for a story without one."""
     image = article.lead_image
     if image is None:
-        return []
+        return [default_social_image(request)[0]]
     widest = [
         picks[-1].url
         for picks in (image.renditions_for("16:9"), image.renditions_for(None))
@@ -70,6 +80,14 @@ def article_open_graph(request, article):
             ("og:image:height", social.height),
             ("og:image:alt", article.lead_image.alt_text),
         ]
+    else:
+        url, width, height = default_social_image(request)
+        pairs += [
+            ("og:image", url),
+            ("og:image:width", width),
+            ("og:image:height", height),
+            ("og:image:alt", settings.NEWSROOM_SITE_NAME),
+        ]
     pairs += [
         ("article:published_time", _iso(article.published_at)),
         ("article:modified_time", _iso(article.modified_at)),
@@ -79,9 +97,19 @@ def article_open_graph(request, article):
     return [(name, content) for name, content in pairs if content not in (None, "")]
 
 
+def _publisher(request):
+    return {
+        "@type": "Organization",
+        "name": settings.NEWSROOM_SITE_NAME,
+        "url": request.build_absolute_uri(reverse("articles:front")),
+        "logo": {"@type": "ImageObject", "url": request.build_absolute_uri(static(LOGO))},
+    }
+
+
 def article_json_ld(request, article):
     """Return the article page's JSON-LD: a ``NewsArticle`` and its ``BreadcrumbList``."""
     url = canonical_url(request, obj=article)
+    publisher = _publisher(request)
     news_article = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
@@ -99,6 +127,7 @@ def article_json_ld(request, article):
             for note in getattr(article, "public_corrections", [])
             if note.kind == note.Kind.CORRECTION
         ],
+        # A story without a byline is the publisher's own.
         "author": [
             {
                 "@type": "Person",
@@ -106,12 +135,9 @@ def article_json_ld(request, article):
                 "url": request.build_absolute_uri(author.get_absolute_url()),
             }
             for author in article.byline
-        ],
-        "publisher": {
-            "@type": "Organization",
-            "name": settings.NEWSROOM_SITE_NAME,
-            "logo": {"@type": "ImageObject", "url": request.build_absolute_uri(static(LOGO))},
-        },
+        ]
+        or [publisher],
+        "publisher": publisher,
         "articleSection": article.section.name,
         "keywords": _keywords(article),
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},

@@ -48,6 +48,14 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 NEWSROOM_SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
 # The site's public address, for links in emails (no request to build them from).
 NEWSROOM_BASE_URL = os.environ.get("NEWSROOM_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The picture shared links show for a story without a lead image: a static file's path or an
+# absolute address, and its size (networks want 1200 px wide or more). The default is drawn by
+# `manage.py draw_social_image`, which draws the site's own name.
+NEWSROOM_DEFAULT_SOCIAL_IMAGE = {
+    "url": os.environ.get("NEWSROOM_DEFAULT_SOCIAL_IMAGE", "img/social-default.png"),
+    "width": int(os.environ.get("NEWSROOM_DEFAULT_SOCIAL_IMAGE_WIDTH", "1200")),
+    "height": int(os.environ.get("NEWSROOM_DEFAULT_SOCIAL_IMAGE_HEIGHT", "630")),
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,6 +1,8 @@
 """Articles and what hangs on them: bylines, related links, revisions, corrections and the
 addresses they used to live at."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import Q
@@ -18,6 +20,8 @@ from richtext.sanitize import sanitize_body
 from .taxonomy import Author, Section, TaggedArticle, Topic
 
 EXCERPT_LENGTH = 100
+# How long after publication a change must come to be shown as "Updated".
+UPDATE_SHOWN_AFTER = datetime.timedelta(minutes=1)
 
 
 class CommentModeration(models.TextChoices):
@@ -356,6 +360,18 @@ class Article(models.Model):
         return max(
             [self.updated_at, *filter(None, [self.published_at]), *(n.published_at for n in notes)]
         )
+
+    @property
+    def updated_since_publication(self):
+        """Return when the story last changed after it was published, or None: a fix within a
+        minute of publishing is part of publishing, not an update readers need told of."""
+        if self.published_at is None:
+            return None
+        # Readers first saw it at the latest of these: a story entered after its publication
+        # time (an archive, an import) or held under embargo was new when it appeared.
+        first_shown = max(filter(None, [self.published_at, self.created_at, self.embargo_until]))
+        changed = self.modified_at
+        return changed if changed - first_shown > UPDATE_SHOWN_AFTER else None
 
     @property
     def page_title(self):

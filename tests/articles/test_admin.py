@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article, Section
+from tests.admin_forms import form_data, form_errors
 from tests.factories import (
     make_article,
     make_author,
@@ -282,3 +283,46 @@ def test_a_writer_without_the_publish_permission_cannot_publish(client):
     )
     _run_action(client, "publish_selected", draft)
     assert not Article.objects.published().exists()
+
+
+def test_a_new_story_starts_with_the_signed_in_writers_own_byline(editor, editor_client):
+    mine = make_author(name="Ioana Radu", user=editor)
+    make_author(name="Someone Else")
+    page = editor_client.get(reverse("admin:articles_article_add"))
+    data = form_data(page, "article_form")
+    assert data["bylines-0-author"] == [str(mine.pk)]
+    # Saved as the page was sent, untouched: the byline is the writer's.
+    section = make_section()
+    data.update(
+        {
+            key: [value]
+            for key, value in _article_form(section).items()
+            if not key.startswith(("bylines-", "related_links-", "corrections-"))
+        }
+    )
+    response = editor_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 302, form_errors(response)
+    article = Article.objects.get(slug="parliament-passes-the-budget")
+    assert [author.name for author in article.byline] == ["Ioana Radu"]
+
+
+def test_a_cleared_suggested_byline_is_no_byline(editor, editor_client):
+    make_author(name="Ioana Radu", user=editor)
+    section = make_section()
+    data = form_data(editor_client.get(reverse("admin:articles_article_add")), "article_form")
+    data.update(
+        {
+            key: [value]
+            for key, value in _article_form(section).items()
+            if not key.startswith(("bylines-", "related_links-", "corrections-"))
+        }
+    )
+    data["bylines-0-author"] = [""]
+    response = editor_client.post(reverse("admin:articles_article_add"), data)
+    assert response.status_code == 302, form_errors(response)
+    assert not Article.objects.get(slug="parliament-passes-the-budget").bylines.exists()
+
+
+def test_staff_without_an_author_profile_start_with_an_empty_byline(editor_client):
+    data = form_data(editor_client.get(reverse("admin:articles_article_add")), "article_form")
+    assert data.get("bylines-0-author", [""]) == [""]

@@ -1,7 +1,7 @@
 """The article page shows the anatomy of a major news site's story page."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from html import unescape
 
 import pytest
@@ -283,3 +283,33 @@ def test_alike_headlines_break_a_tie_between_equal_topics(client):
     )
     html = client.get(story.get_absolute_url()).content.decode()
     assert html.index(alike.headline) < html.index(unlike.headline)
+
+
+def _dates(response):
+    html = response.content.decode()
+    return unescape(re.sub(r"<[^>]+>", "", re.search(r'<p class="story__date">.*?</p>', html)[0]))
+
+
+def test_a_story_changed_after_publication_says_when_it_was_updated(client, story):
+    assert "Updated" not in _dates(client.get(story.get_absolute_url()))
+    later = story.published_at + timedelta(hours=2)
+    Article.objects.filter(pk=story.pk).update(created_at=story.published_at, updated_at=later)
+    dates = _dates(client.get(story.get_absolute_url()))
+    local = timezone.localtime(later)
+    assert dates.startswith("Published ")
+    assert f"Updated {local:%-d %b %Y, %H:%M}" in dates
+    html = client.get(story.get_absolute_url()).content.decode()
+    machine = re.search(r'class="story__updated">Updated <time datetime="([^"]+)"', html)[1]
+    assert datetime.fromisoformat(machine) == later.replace(microsecond=0)
+
+
+def test_a_fix_within_a_minute_of_publishing_is_not_an_update(client, story):
+    soon = story.published_at + timedelta(seconds=50)
+    Article.objects.filter(pk=story.pk).update(created_at=story.published_at, updated_at=soon)
+    assert "Updated" not in _dates(client.get(story.get_absolute_url()))
+
+
+def test_a_story_entered_after_its_publication_time_is_not_shown_as_updated(client, story):
+    # The factory backdates publication by an hour: entering an archive story is not an update.
+    assert story.created_at - story.published_at > timedelta(minutes=30)
+    assert "Updated" not in _dates(client.get(story.get_absolute_url()))

@@ -1,5 +1,6 @@
 """Canonical links, Open Graph and Twitter tags, and JSON-LD on the public pages."""
 
+import io
 import json
 import re
 from datetime import datetime
@@ -7,6 +8,8 @@ from datetime import datetime
 import lxml.html
 import pytest
 from django.contrib.auth.models import Permission
+from django.core.management import call_command
+from PIL import Image
 
 from tests.factories import (
     make_article,
@@ -94,6 +97,7 @@ def test_article_json_ld_describes_the_article(client, settings, story):
     assert data["publisher"] == {
         "@type": "Organization",
         "name": settings.NEWSROOM_SITE_NAME,
+        "url": BASE + "/",
         "logo": {"@type": "ImageObject", "url": BASE + "/static/img/logo.png"},
     }
     assert data["articleSection"] == "World"
@@ -146,12 +150,52 @@ def test_article_open_graph_and_twitter_tags(client, settings, story):
     assert meta["description"] == [story.standfirst]
 
 
-def test_article_without_image_has_no_image_metadata(client):
+def test_article_without_a_lead_image_shares_the_sites_default_picture(client, settings):
     article = make_article()
     tree = _tree(client.get(article.get_absolute_url()))
-    assert "og:image" not in _meta(tree)
-    assert _meta(tree)["twitter:card"] == ["summary"]
-    assert "image" not in _json_ld(tree)["NewsArticle"]
+    meta = _meta(tree)
+    default = BASE + "/static/img/social-default.png"
+    assert meta["og:image"] == [default]
+    assert meta["og:image:width"] == ["1200"]
+    assert meta["og:image:height"] == ["630"]
+    assert meta["og:image:alt"] == [settings.NEWSROOM_SITE_NAME]
+    assert meta["twitter:card"] == ["summary_large_image"]
+    assert _json_ld(tree)["NewsArticle"]["image"] == [default]
+    # The file is there, and as wide as social networks ask.
+    assert client.get("/static/img/social-default.png").status_code == 200
+    with Image.open(settings.BASE_DIR / "static" / "img" / "social-default.png") as picture:
+        assert picture.size == (1200, 630)
+
+
+def test_the_default_social_picture_may_live_elsewhere(client, settings):
+    settings.NEWSROOM_DEFAULT_SOCIAL_IMAGE = {
+        "url": "https://cdn.example.org/share.png",
+        "width": 1600,
+        "height": 840,
+    }
+    tree = _tree(client.get(make_article().get_absolute_url()))
+    assert _meta(tree)["og:image"] == ["https://cdn.example.org/share.png"]
+    assert _meta(tree)["og:image:width"] == ["1600"]
+    assert _json_ld(tree)["NewsArticle"]["image"] == ["https://cdn.example.org/share.png"]
+
+
+def test_a_story_without_a_byline_is_the_publishers_in_json_ld(client, settings):
+    article = make_article()
+    assert not article.bylines.exists()
+    data = _json_ld(_tree(client.get(article.get_absolute_url())))["NewsArticle"]
+    assert data["author"] == [data["publisher"]]
+    assert data["author"][0]["@type"] == "Organization"
+    assert data["author"][0]["name"] == settings.NEWSROOM_SITE_NAME
+
+
+def test_draw_social_image_draws_the_sites_name_at_the_size_networks_want(tmp_path):
+    output = tmp_path / "share.png"
+    call_command("draw_social_image", str(output), "--name", "Gazeta Nouă", stdout=io.StringIO())
+    with Image.open(output) as picture:
+        assert picture.size == (1200, 630)
+        # Not a blank rectangle: the name is drawn in white on the brand colour.
+        colours = {colour for _, colour in picture.getcolors(maxcolors=100_000)}
+        assert (255, 255, 255) in colours and (11, 61, 92) in colours
 
 
 def test_article_canonical_drops_the_query_string(client, story):
