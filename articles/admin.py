@@ -15,6 +15,7 @@ from newsroom.admin_input import CheckedInputAdmin
 
 from . import revisions, services, workflow
 from .admin_embargo import EmbargoAdminMixin
+from .admin_live import LiveCoverageAdminMixin
 from .admin_preview import PreviewAdminMixin
 from .admin_revisions import RevisionsAdminMixin
 from .models import (
@@ -275,6 +276,7 @@ class StateFilter(admin.SimpleListFilter):
 class ArticleAdmin(
     CheckedInputAdmin,
     EmbargoAdminMixin,
+    LiveCoverageAdminMixin,
     RevisionsAdminMixin,
     PreviewAdminMixin,
     admin.ModelAdmin,
@@ -312,6 +314,14 @@ class ArticleAdmin(
                 ],
                 "description": "To schedule, choose “Published” and a time still to come. An "
                 "embargo keeps a story from readers until its time, whatever else is set.",
+            },
+        ),
+        (
+            "Live coverage",
+            {
+                "fields": ["is_live", "coverage_record"],
+                "description": "A live coverage's page is a run of short entries, newest "
+                "first. Save, then post entries and end the coverage from “Live coverage” above.",
             },
         ),
         ("Comments", {"fields": ["comments_open", "comment_moderation"]}),
@@ -369,7 +379,7 @@ class ArticleAdmin(
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["visibility", "embargo_record", "lead_image_preview"]
+        readonly = ["visibility", "embargo_record", "lead_image_preview", "coverage_record"]
         if not self.has_publish_permission(request):
             # When readers may see a story is an editor's decision.
             readonly += ["published_at", "embargo_until", "expires_at"]
@@ -431,6 +441,14 @@ class ArticleAdmin(
             f"Lifted early by {who} on {_when(article.embargo_lifted_at)}: "
             f"{article.embargo_lift_reason}"
         )
+
+    @admin.display(description="coverage")
+    def coverage_record(self, article):
+        if not article.is_live:
+            return "Not a live coverage."
+        if article.coverage_ended_at:
+            return f"Ended on {_when(article.coverage_ended_at)}: the page stays as an archive."
+        return "Live: readers' open pages show new entries as they are posted."
 
     @admin.display(description="what readers get")
     def visibility(self, article):
