@@ -139,10 +139,24 @@ class RelatedLinkInline(admin.TabularInline):
     verbose_name_plural = "related articles (editors' picks, shown first, in this order)"
 
 
+class CorrectionForm(forms.ModelForm):
+    def clean_entry(self):
+        entry = self.cleaned_data.get("entry")
+        if entry is not None and entry.article_id != self.instance.article_id:
+            raise forms.ValidationError(
+                "That entry belongs to another live coverage: give the number of one of this "
+                "article's entries, or leave it empty."
+            )
+        return entry
+
+
 class CorrectionInline(admin.StackedInline):
     model = Correction
+    form = CorrectionForm
     extra = 0
-    fields = ["kind", "published_at", "text"]
+    fields = ["kind", "published_at", "text", "entry"]
+    # Entries are many; the number is on each entry's link on the coverage page.
+    raw_id_fields = ["entry"]
     verbose_name_plural = "corrections and updates (shown to readers, with their date)"
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from articles import live
 from articles.models import Article, LiveEntry, LiveEntryRevision
+from tests.admin_forms import change_form_data, form_errors
 from tests.factories import (
     make_article,
     make_author,
@@ -354,3 +355,26 @@ def test_an_editor_ends_and_resumes_the_coverage(editor_client, coverage):
     editor_client.post(_coverage_page(coverage), {"coverage": "resume"})
     coverage.refresh_from_db()
     assert coverage.is_live_now()
+
+
+def test_a_correction_is_tied_to_an_entry_of_the_same_coverage_only(editor_client, coverage):
+    entry = make_live_entry(article=coverage)
+    other = make_live_entry(article=make_article(is_live=True))
+    change = reverse("admin:articles_article_change", args=[coverage.pk])
+    data = change_form_data(
+        editor_client,
+        coverage,
+        **{
+            "corrections-TOTAL_FORMS": "1",
+            "corrections-0-kind": "correction",
+            "corrections-0-text": "The turnout was for noon, not for the close.",
+            "corrections-0-published_at_0": "2025-05-18",
+            "corrections-0-published_at_1": "20:00:00",
+            "corrections-0-entry": str(other.pk),
+        },
+    )
+    refused = editor_client.post(change, data)
+    assert "belongs to another live coverage" in " ".join(form_errors(refused))
+    data["corrections-0-entry"] = [str(entry.pk)]
+    assert editor_client.post(change, data).status_code == 302
+    assert entry.corrections.get().text.startswith("The turnout was for noon")
