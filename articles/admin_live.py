@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from newsroom.admin_input import CheckedInputAdmin
+from newsroom.input import parse_id
 from richtext.sanitize import sanitize_body
 
 from . import live
@@ -103,7 +104,9 @@ class LiveCoverageAdminMixin:
             "can_add": user.has_perm(ADD_ENTRY),
             "can_end": self._may_end(request, article),
             "coverage": live.coverage(request, article),
-            "scheduled": list(article.entries.filter(published_at__gt=timezone.now())),
+            "scheduled": list(
+                article.entries.filter(published_at__gt=timezone.now()).select_related("article")
+            ),
         }
         return TemplateResponse(
             request, "admin/articles/article/live_coverage.html", context, status=status
@@ -179,11 +182,12 @@ class LiveEntryAdmin(CheckedInputAdmin, admin.ModelAdmin):
         return super().response_delete(request, obj_display, obj_id)
 
     def history_view(self, request, object_id, extra_context=None):
+        number = parse_id(unquote(object_id))
         revisions = (
-            LiveEntryRevision.objects.filter(entry_id=unquote(object_id))
+            LiveEntryRevision.objects.filter(entry_id=number)
             .select_related("created_by")
             .order_by("-version")
-            if object_id.isdigit()
+            if number
             else []
         )
         return super().history_view(

@@ -106,6 +106,8 @@ def test_older_entries_are_on_the_next_page(client, coverage):
     second = _html(client, coverage.get_absolute_url() + "?page=2")
     assert _entry_ids(second) == [entry.pk for entry in reversed(entries[:3])]
     assert client.get(coverage.get_absolute_url() + "?page=9").status_code == 404
+    # Only the first page takes new entries on top.
+    assert "data-live-updates" in first and "data-live-updates" not in second
 
 
 def test_an_entry_still_to_come_is_not_shown(client, coverage):
@@ -378,3 +380,9 @@ def test_a_correction_is_tied_to_an_entry_of_the_same_coverage_only(editor_clien
     data["corrections-0-entry"] = [str(entry.pk)]
     assert editor_client.post(change, data).status_code == 302
     assert entry.corrections.get().text.startswith("The turnout was for noon")
+
+
+@pytest.mark.parametrize("number", ["0", "9" * 30, "abc"])
+def test_the_history_of_no_such_entry_is_not_found(editor_client, number):
+    url = reverse("admin:articles_liveentry_history", args=[number])
+    assert editor_client.get(url).status_code in (302, 400, 404)

@@ -89,6 +89,11 @@
       credentials: "same-origin",
     })
       .then(function (response) {
+        if (response.status === 404) {
+          // No longer a live coverage (or no longer published): nothing more will come.
+          window.clearInterval(timer);
+          return null;
+        }
         if (response.status === 304 || !response.ok) {
           return null;
         }
