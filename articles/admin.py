@@ -15,6 +15,7 @@ from newsroom.admin_input import CheckedInputAdmin
 
 from . import revisions, services, workflow
 from .admin_embargo import EmbargoAdminMixin
+from .admin_live import LiveCoverageAdminMixin
 from .admin_preview import PreviewAdminMixin
 from .admin_revisions import RevisionsAdminMixin
 from .models import (
@@ -148,10 +149,24 @@ class RelatedLinkInline(admin.TabularInline):
     verbose_name_plural = "related articles (editors' picks, shown first, in this order)"
 
 
+class CorrectionForm(forms.ModelForm):
+    def clean_entry(self):
+        entry = self.cleaned_data.get("entry")
+        if entry is not None and entry.article_id != self.instance.article_id:
+            raise forms.ValidationError(
+                "That entry belongs to another live coverage: give the number of one of this "
+                "article's entries, or leave it empty."
+            )
+        return entry
+
+
 class CorrectionInline(admin.StackedInline):
     model = Correction
+    form = CorrectionForm
     extra = 0
-    fields = ["kind", "published_at", "text"]
+    fields = ["kind", "published_at", "text", "entry"]
+    # Entries are many; the number is on each entry's link on the coverage page.
+    raw_id_fields = ["entry"]
     verbose_name_plural = "corrections and updates (shown to readers, with their date)"
 
 
@@ -285,6 +300,7 @@ class StateFilter(admin.SimpleListFilter):
 class ArticleAdmin(
     CheckedInputAdmin,
     EmbargoAdminMixin,
+    LiveCoverageAdminMixin,
     RevisionsAdminMixin,
     PreviewAdminMixin,
     admin.ModelAdmin,
@@ -322,6 +338,14 @@ class ArticleAdmin(
                 ],
                 "description": "To schedule, choose “Published” and a time still to come. An "
                 "embargo keeps a story from readers until its time, whatever else is set.",
+            },
+        ),
+        (
+            "Live coverage",
+            {
+                "fields": ["is_live", "coverage_record"],
+                "description": "A live coverage's page is a run of short entries, newest "
+                "first. Save, then post entries and end the coverage from “Live coverage” above.",
             },
         ),
         ("Comments", {"fields": ["comments_open", "comment_moderation"]}),
@@ -388,7 +412,7 @@ class ArticleAdmin(
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
-        readonly = ["visibility", "embargo_record", "lead_image_preview"]
+        readonly = ["visibility", "embargo_record", "lead_image_preview", "coverage_record"]
         if not self.has_publish_permission(request):
             # When readers may see a story is an editor's decision.
             readonly += ["published_at", "embargo_until", "expires_at"]
@@ -450,6 +474,14 @@ class ArticleAdmin(
             f"Lifted early by {who} on {_when(article.embargo_lifted_at)}: "
             f"{article.embargo_lift_reason}"
         )
+
+    @admin.display(description="coverage")
+    def coverage_record(self, article):
+        if not article.is_live:
+            return "Not a live coverage."
+        if article.coverage_ended_at:
+            return f"Ended on {_when(article.coverage_ended_at)}: the page stays as an archive."
+        return "Live: readers' open pages show new entries as they are posted."
 
     @admin.display(description="what readers get")
     def visibility(self, article):

@@ -8,9 +8,11 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from caching import schedule
 
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import live, signals  # noqa: F401  (signals connects the receivers)
         from .models import Article
 
         # A scheduled story comes due, an embargo ends, a licence expires, all with no save:
         # pages that show the story change then.
         schedule.register(Article.objects.next_change)
+        # An entry written ahead of time appears on its coverage's page and updates then.
+        schedule.register(live.next_entry_due)

@@ -7,6 +7,7 @@ byline and topics), so building the metadata runs no queries.
 from django.conf import settings
 from django.templatetags.static import static
 from django.urls import NoReverseMatch, reverse
+from django.utils.html import strip_tags
 
 LOGO = "img/logo.png"
 
@@ -106,13 +107,47 @@ def _publisher(request):
     }
 
 
+def _text(html):
+    return " ".join(strip_tags(html).split())
+
+
+def _live_blog(request, article, url):
+    """Return what a live coverage adds to its ``LiveBlogPosting``: its times and the page's
+    entries, each a ``BlogPosting`` at its own ``#entry-N``."""
+    coverage = getattr(article, "live_coverage", None)
+    entries = coverage.shown if coverage else []
+    updates = []
+    for entry in entries:
+        update = {
+            "@type": "BlogPosting",
+            "headline": entry.title or _text(entry.body)[:110],
+            "datePublished": _iso(entry.published_at),
+            "dateModified": _iso(entry.updated_at),
+            "url": f"{url}#entry-{entry.pk}",
+            "articleBody": _text(entry.body),
+        }
+        if entry.author:
+            update["author"] = {
+                "@type": "Person",
+                "name": entry.author.name,
+                "url": request.build_absolute_uri(entry.author.get_absolute_url()),
+            }
+        updates.append(update)
+    return {
+        "coverageStartTime": _iso(article.published_at),
+        "coverageEndTime": _iso(article.coverage_ended_at),
+        "liveBlogUpdate": updates,
+    }
+
+
 def article_json_ld(request, article):
-    """Return the article page's JSON-LD: a ``NewsArticle`` and its ``BreadcrumbList``."""
+    """Return the article page's JSON-LD: a ``NewsArticle`` (a ``LiveBlogPosting`` for a live
+    coverage) and its ``BreadcrumbList``."""
     url = canonical_url(request, obj=article)
     publisher = _publisher(request)
     news_article = {
         "@context": "https://schema.org",
-        "@type": "NewsArticle",
+        "@type": "LiveBlogPosting" if article.is_live else "NewsArticle",
         "headline": article.headline,
         "description": article.standfirst,
         "image": _image_urls(request, article),
@@ -142,6 +177,7 @@ def article_json_ld(request, article):
         "keywords": _keywords(article),
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "inLanguage": settings.LANGUAGE_CODE,
+        **(_live_blog(request, article, url) if article.is_live else {}),
     }
     news_article = {key: value for key, value in news_article.items() if value not in (None, [])}
     crumbs = [

@@ -14,7 +14,17 @@ from caching.pages import EVERY_PAGE
 from images.models import Image
 
 from . import cache_keys, search
-from .models import Article, Author, Byline, Correction, RelatedLink, Section, TaggedArticle, Topic
+from .models import (
+    Article,
+    Author,
+    Byline,
+    Correction,
+    LiveEntry,
+    RelatedLink,
+    Section,
+    TaggedArticle,
+    Topic,
+)
 
 BOTH = (post_save, post_delete)
 
@@ -120,3 +130,21 @@ def lead_image_changed(sender, instance, **kwargs):
             *(cache_keys.section(section_id) for _, section_id in articles),
             *cache_keys.EVERY_LIST,
         )
+
+
+# Live coverage
+
+
+@receiver(BOTH, sender=LiveEntry, dispatch_uid="articles_live_entry_pages")
+def live_entry_changed(sender, instance, raw=False, **kwargs):
+    # The story's page and its updates address carry the article's key; the lists carry the
+    # section's and their own, since their cards tell a live story apart.
+    if raw:
+        return
+    section_id = (
+        Article.objects.filter(pk=instance.article_id).values_list("section_id", flat=True).first()
+    )
+    keys = {cache_keys.article(instance.article_id), *cache_keys.EVERY_LIST}
+    if section_id:
+        keys.add(cache_keys.section(section_id))
+    invalidate(*keys)

@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 
 from caching.pages import cache_tagged
 
-from . import cache_keys, feeds, views
+from . import cache_keys, feeds, views, views_live
 
 app_name = "articles"
 
@@ -53,5 +53,10 @@ urlpatterns = [
         "<slug:section>/<int:year>/<int:month>/<int:day>/<slug:slug>/",
         views.article_detail,
         name="detail",
+    ),
+    path(
+        "<slug:section>/<int:year>/<int:month>/<int:day>/<slug:slug>/updates/",
+        views_live.live_updates,
+        name="live_updates",
     ),
 ]

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_safe
 from caching.pages import cache_for_readers, tag
 from newsroom.paging import page_or_404
 
-from . import cache_keys
+from . import cache_keys, live
 from . import preview as preview_links
 from .models import Article, ArticleRedirect, Author, Correction, Section, Topic
 from .related import related_cards
@@ -134,12 +134,16 @@ def render_article(
     view passes the form it is showing the errors of.
     """
     related = related_cards(article)
+    if article.is_live:
+        # metadata.py reads the page's entries from here for the LiveBlogPosting.
+        article.live_coverage = live.coverage(request, article)
     context = {
         "article": article,
         "preview": preview,
         "preview_until": preview_until,
         "related": related,
         "current_section": article.section.slug,
+        "live_poll_seconds": settings.NEWSROOM_LIVE_POLL_SECONDS,
         **(extra_context or {}),
     }
     response = render(request, "articles/article_detail.html", context, status=status)

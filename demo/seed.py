@@ -12,7 +12,16 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article, Author, Byline, Correction, RelatedLink, Section, Topic
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Correction,
+    LiveEntry,
+    RelatedLink,
+    Section,
+    Topic,
+)
 from articles.revisions import record_revision
 from comments import policy
 from comments.models import Comment, normalise_email
@@ -72,6 +81,9 @@ def load(seeds_dir=SEEDS_DIR):
                 url=link.get("url", ""),
                 title=link.get("title", ""),
             )
+    for entry in entries:
+        if entry.get("entry"):
+            _live_entries(by_slug[entry["slug"]], entry["entry"], authors, report)
     _comments(seeds_dir / "comments.toml", report)
     return report
 
@@ -126,6 +138,7 @@ def _article(entry, sections, authors, report):
         status=entry.get("status", Article.Status.DRAFT),
         published_at=published_at,
         comments_open=entry.get("comments_open", True),
+        is_live=entry.get("is_live", False),
         lead_image=_lead_image(entry, motif),
     )
     article.save()
@@ -147,6 +160,23 @@ def _article(entry, sections, authors, report):
         )
     report.count("articles", True)
     return True
+
+
+def _live_entries(article, entries, authors, report):
+    """Create the live coverage's entries it lacks, each known by its time."""
+    for entry in entries:
+        _, created = LiveEntry.objects.get_or_create(
+            article=article,
+            published_at=entry["published_at"],
+            defaults={
+                "title": entry.get("title", ""),
+                "body": entry["body"],
+                "author": authors[entry["author"]] if "author" in entry else None,
+                "is_key_event": entry.get("is_key_event", False),
+                "is_pinned": entry.get("is_pinned", False),
+            },
+        )
+        report.count("live entries", created)
 
 
 def _lead_image(entry, motif):

@@ -294,6 +294,8 @@ SESSION_COOKIE_AGE = int(float(os.environ.get("DJANGO_SESSION_IDLE_HOURS", "8"))
 TAGGIT_CASE_INSENSITIVE = True
 
 ARTICLES_PER_PAGE = 20
+# How often an open live coverage page asks for new entries.
+NEWSROOM_LIVE_POLL_SECONDS = int(os.environ.get("NEWSROOM_LIVE_POLL_SECONDS", "20"))
 
 # The image library refuses bigger uploads before decoding them (images/uploads.py).
 IMAGES_MAX_UPLOAD_BYTES = int(os.environ.get("DJANGO_IMAGES_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))

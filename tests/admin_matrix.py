@@ -24,6 +24,7 @@ from tests.factories import (
     make_comment,
     make_draft,
     make_image,
+    make_live_entry,
     make_scheduled,
     make_section,
     make_topic,
@@ -117,6 +118,14 @@ class World:
     @cached_property
     def published(self):
         return make_article(section=self.section, headline="Matrix live story")
+
+    @cached_property
+    def live_story(self):
+        return make_article(section=self.section, headline="Matrix live coverage", is_live=True)
+
+    @cached_property
+    def live_entry(self):
+        return make_live_entry(article=self.live_story, title="Matrix entry")
 
     @cached_property
     def embargoed(self):

@@ -10,7 +10,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image as PillowImage
 
-from articles.models import Article, Author, Byline, Correction, RelatedLink, Section, Topic
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    Correction,
+    LiveEntry,
+    RelatedLink,
+    Section,
+    Topic,
+)
 from images.models import Image
 from images.tasks import make_renditions
 from images.uploads import clean_upload
@@ -120,6 +129,13 @@ def make_correction(*, article, **kwargs):
     kwargs.setdefault("text", f"Note {n}: an earlier version of this story gave the wrong figure.")
     kwargs.setdefault("published_at", timezone.now() - timedelta(minutes=n))
     return Correction.objects.create(article=article, **kwargs)
+
+
+def make_live_entry(*, article, **kwargs):
+    """Make a public entry of a live coverage, newer than every one made before it."""
+    n = _n()
+    kwargs.setdefault("body", f"<p>Update number {n}: what our reporter saw.</p>")
+    return LiveEntry.objects.create(article=article, **kwargs)
 
 
 def relate(article, *targets, urls=()):

@@ -29,6 +29,9 @@ READERS = {
     "article": 8,
     # With four editors' picks there is no fill-up to look for.
     "article, picks only": 7,
+    # The article page's, and: the pinned entry, the count and page of the others, their
+    # corrections, the key events.
+    "live coverage": 13,
     # The ids found, the page of them, the navigation.
     "search": 3,
     "feed": 3,

@@ -30,6 +30,7 @@ from tests.factories import (
     make_correction,
     make_draft,
     make_image,
+    make_live_entry,
     make_section,
     make_topic,
     relate,
@@ -133,6 +134,15 @@ def _pages(client, rf, story, others):
         withdrawn_reason="A court order.",
     )
     post_url = reverse("comments:post", args=[story.pk])
+    coverage = make_article(section=world, authors=[author], is_live=True)
+    make_live_entry(article=coverage, title="Polls close", is_key_event=True, author=author)
+    pinned = make_live_entry(article=coverage, title="Summary", is_pinned=True)
+    make_correction(article=coverage, entry=pinned, text="The turnout was for noon.")
+    make_live_entry(article=coverage, body="<p>No title, <em>some</em> words.</p>")
+    ended = make_article(
+        section=world, is_live=True, coverage_ended_at=timezone.now() - timedelta(hours=1)
+    )
+    make_live_entry(article=ended)
 
     # A reader whose reply awaits moderation sees it, and the notice, on their next visit.
     poster = Client()
@@ -160,6 +170,8 @@ def _pages(client, rf, story, others):
             400,
         ),
         "article-comments-closed": (client.get(closed.get_absolute_url()), 200),
+        "live-coverage": (client.get(coverage.get_absolute_url()), 200),
+        "live-coverage-ended": (client.get(ended.get_absolute_url()), 200),
         "related-article": (client.get(others[0].get_absolute_url()), 200),
         "search-results": (client.get("/search/", {"q": "ceasefire"}), 200),
         "search-results-page-2": (client.get("/search/", {"q": "ceasefire", "page": 2}), 200),

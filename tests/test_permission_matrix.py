@@ -33,7 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import preview
-from articles.models import Article, Author, Section, Topic
+from articles.models import Article, Author, LiveEntry, Section, Topic
 from comments.models import Comment, CommentDecision, Commenter, CommenterNote
 from images.models import Image
 from tests.admin_forms import form_errors
@@ -153,6 +153,7 @@ def old_change_address(model):
             Article: lambda: world.draft,
             Comment: lambda: world.comment,
             Image: lambda: world.image,
+            LiveEntry: lambda: world.live_entry,
         }[model]()
         change = _url(f"{opts.app_label}_{opts.model_name}_change", obj.pk)
         return Call(change.removesuffix("change/"))
@@ -303,6 +304,24 @@ def lift_embargo(world):
         _url("articles_article_lift_embargo", article.pk),
         {"reason": "The ministry published the report itself."},
         effect=lambda: not _fresh(Article, article.pk).is_embargoed(),
+    )
+
+
+def live_post(world):
+    article = world.live_story
+    return Call(
+        _url("articles_article_live", article.pk),
+        {"title": "Matrix post", "body": "<p>What happened just now.</p>"},
+        effect=lambda: article.entries.filter(title="Matrix post").exists(),
+    )
+
+
+def live_end(world):
+    article = world.live_story
+    return Call(
+        _url("articles_article_live", article.pk),
+        {"coverage": "end"},
+        effect=lambda: _fresh(Article, article.pk).coverage_ended_at is not None,
     )
 
 
@@ -642,6 +661,31 @@ ROWS = [
         "login 403 403 200 200"),
     Row("articles_article_lift_embargo", POST, lift_embargo, "login refused refused done done"),
     Row("articles:preview", GET, shared_preview, "200 200 200 200 200", "shared link"),
+    # Live coverage: Editors post, change and delete entries and end it; Writers read it.
+    Row("articles_article_live", GET, page("articles_article_live", "live_story"),
+        "login 200 403 200 200"),
+    Row("articles_article_live", POST, live_post, "login refused refused done done",
+        "post an entry"),
+    Row("articles_article_live", POST, live_end, "login refused refused done done",
+        "end the coverage"),
+    Row("articles_liveentry_changelist", GET, page("articles_liveentry_changelist"),
+        "login 200 403 200 200"),
+    # Entries are posted from their coverage's page, not from a blank form.
+    Row("articles_liveentry_add", GET, page("articles_liveentry_add"), "login 403 403 403 403"),
+    Row("articles_liveentry_change", GET, page("articles_liveentry_change", "live_entry"),
+        "login 200 403 200 200"),
+    Row("articles_liveentry_change", POST,
+        change("live_entry", "liveentry_form", lambda e: e.title == "Rewritten", title="Rewritten"),
+        "login refused refused done done"),
+    Row("articles_liveentry_history", GET, page("articles_liveentry_history", "live_entry"),
+        "login 200 403 200 200"),
+    Row("articles_liveentry_delete", GET, page("articles_liveentry_delete", "live_entry"),
+        "login 403 403 200 200"),
+    Row("articles_liveentry_delete", POST, delete("live_entry"), "login refused refused done done"),
+    Row("articles.liveentry:delete_selected", POST, delete_selected(LiveEntry, "live_entry"),
+        "login refused refused done done"),
+    Row("articles/liveentry/<path:object_id>/", GET, old_change_address(LiveEntry),
+        "login 302 302 302 302"),
     Row("articles.article:publish_selected", POST,
         action(Article, "publish_selected", "review", lambda a: a.is_published()),
         "login refused refused done done"),

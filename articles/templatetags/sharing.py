@@ -1,6 +1,7 @@
 from urllib.parse import quote, urlencode
 
 from django import template
+from django.utils import timezone
 
 register = template.Library()
 
@@ -9,7 +10,20 @@ register = template.Library()
 def share_links(context, article, label):
     """Render plain share links: no third-party script, nothing loads until a reader clicks."""
     url = context["request"].build_absolute_uri(article.get_absolute_url())
-    text = article.headline
+    return _links(url, article.headline, label)
+
+
+@register.inclusion_tag("articles/_share_links.html", takes_context=True)
+def share_entry_links(context, article, entry):
+    """Render the share links of one entry of a live coverage: its own address, its title."""
+    url = context["request"].build_absolute_uri(f"{article.get_absolute_url()}#entry-{entry.pk}")
+    text = f"{article.headline}: {entry.title}" if entry.title else article.headline
+    when = timezone.localtime(entry.published_at).strftime("%H:%M")
+    label = f"Share the update of {when}" + (f", {entry.title}" if entry.title else "")
+    return _links(url, text, label)
+
+
+def _links(url, text, label):
     return {
         "label": label,
         "links": [

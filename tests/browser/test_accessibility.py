@@ -9,6 +9,7 @@ from tests.factories import (
     make_author,
     make_comment,
     make_correction,
+    make_live_entry,
     make_section,
     make_topic,
 )
@@ -58,6 +59,12 @@ def newsroom():
             image=n == 0,
         )
     make_correction(article=story, text="An earlier version gave the wrong day for the talks.")
+    coverage = make_article(
+        headline="Live: the Geneva talks", section=world, authors=[author], is_live=True
+    )
+    make_live_entry(article=coverage, title="Talks open", is_key_event=True, author=author)
+    make_live_entry(article=coverage, title="Summary", is_pinned=True, author=author)
+    make_live_entry(article=coverage, author=author)
     first = make_comment(article=story, name="Tomas Berg", body="Good to see them talking.")
     make_comment(article=story, parent=first, name="Ines Duarte", body="Let us hope it lasts.")
     return {
@@ -66,6 +73,7 @@ def newsroom():
         "topic": (talks.get_absolute_url(), "Ceasefire talks"),
         "author": (author.get_absolute_url(), "Lena Marsh"),
         "article": (story.get_absolute_url(), story.headline),
+        "live": (coverage.get_absolute_url(), coverage.headline),
         "search": ("/search/?q=ceasefire", "Search"),
         "corrections": ("/corrections/", "Corrections and updates"),
         "not-found": ("/no-such-page/", "We can’t find that page"),
@@ -73,7 +81,18 @@ def newsroom():
 
 
 @pytest.mark.parametrize(
-    "name", ["front", "section", "topic", "author", "article", "search", "corrections", "not-found"]
+    "name",
+    [
+        "front",
+        "section",
+        "topic",
+        "author",
+        "article",
+        "live",
+        "search",
+        "corrections",
+        "not-found",
+    ],
 )
 def test_public_page_passes_axe_at_phone_and_desktop_widths(page, axe_script, newsroom, name):
     url, heading = newsroom[name]

@@ -10,7 +10,16 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils import timezone
 
-from articles.models import Article, Author, Byline, RelatedLink, Section, TaggedArticle, Topic
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    LiveEntry,
+    RelatedLink,
+    Section,
+    TaggedArticle,
+    Topic,
+)
 from comments.models import Comment
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +36,17 @@ def _seed():
 def _snapshot():
     return {
         model.__name__: list(model.objects.order_by("pk").values())
-        for model in (Section, Author, Topic, Article, Byline, TaggedArticle, RelatedLink, Comment)
+        for model in (
+            Section,
+            Author,
+            Topic,
+            Article,
+            Byline,
+            TaggedArticle,
+            RelatedLink,
+            LiveEntry,
+            Comment,
+        )
     }
 
 
@@ -131,3 +150,23 @@ def test_the_reference_story_was_last_changed_by_its_latest_note_not_by_loading_
     (data,) = [d for d in map(json.loads, blocks) if d["@type"] == "NewsArticle"]
     assert data["dateModified"] == "2025-05-20T10:15:00+00:00"
     assert response["Last-Modified"] == "Tue, 20 May 2025 10:15:00 GMT"
+
+
+LIVE = "live-romania-presidential-runoff-results"
+
+
+def test_seed_has_a_live_coverage_of_the_romanian_run_off(client):
+    output = _seed()
+    assert "15 live entries" in output
+    story = Article.objects.get(slug=LIVE)
+    assert story.is_live_now() and story.section.slug == "world"
+    entries = story.entries.all()
+    assert entries.count() >= 12
+    assert [e.title for e in entries.filter(is_key_event=True).order_by("published_at")] == [
+        "Polls close",
+        "Result: Nicușor Dan wins",
+    ]
+    assert entries.filter(is_pinned=True).count() == 1
+    assert not entries.filter(author=None).exists()
+    html = client.get(story.get_absolute_url()).content.decode()
+    assert '"@type": "LiveBlogPosting"' in html and "53.6%" in html
