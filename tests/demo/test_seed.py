@@ -10,8 +10,20 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.utils import timezone
 
-from articles.models import Article, Author, Byline, RelatedLink, Section, TaggedArticle, Topic
+from articles.models import (
+    Article,
+    Author,
+    Byline,
+    FrontPage,
+    RelatedLink,
+    Section,
+    SectionPin,
+    TaggedArticle,
+    Topic,
+    TopStory,
+)
 from comments.models import Comment
+from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +39,10 @@ def _seed():
 def _snapshot():
     return {
         model.__name__: list(model.objects.order_by("pk").values())
-        for model in (Section, Author, Topic, Article, Byline, TaggedArticle, RelatedLink, Comment)
+        for model in (
+            *(Section, Author, Topic, Article, Byline, TaggedArticle, RelatedLink, Comment),
+            *(FrontPage, TopStory, SectionPin),
+        )
     }
 
 
@@ -131,3 +146,30 @@ def test_the_reference_story_was_last_changed_by_its_latest_note_not_by_loading_
     (data,) = [d for d in map(json.loads, blocks) if d["@type"] == "NewsArticle"]
     assert data["dateModified"] == "2025-05-20T10:15:00+00:00"
     assert response["Last-Modified"] == "Tue, 20 May 2025 10:15:00 GMT"
+
+
+LIVE = "live-romania-presidential-runoff-results"
+
+
+def test_the_seeded_front_page_leads_with_the_reference_story(client):
+    _seed()
+    front = FrontPage.objects.get()
+    assert front.lead.slug == REFERENCE
+    # Newer stories exist, and the reference story leads all the same.
+    assert Article.objects.published().filter(published_at__gt=front.lead.published_at).exists()
+    html = client.get("/").content.decode()
+    lead = html[html.index('class="front-lead"') : html.index("</section>")]
+    assert front.lead.get_absolute_url() in lead
+    assert 2 <= TopStory.objects.count() <= 5 and 1 <= SectionPin.objects.count() <= 2
+    # Without the live coverage its slots are skipped: no top story, no banner.
+    assert not TopStory.objects.filter(article__slug=LIVE).exists()
+    assert front.banner_text == "" and "breaking-news" not in html
+
+
+def test_the_live_coverage_heads_the_top_stories_and_the_banner_once_it_exists(client):
+    live = make_article(slug=LIVE, headline="Live: Romania's run-off, the results")
+    _seed()
+    front = FrontPage.objects.get()
+    assert front.top_stories.first().article == live
+    assert front.banner_article == live and front.banner_is_on()
+    assert f'href="{live.get_absolute_url()}"' in client.get("/sport/").content.decode()
