@@ -6,18 +6,18 @@ from django.db.models import Count, Prefetch
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.text import capfirst
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
 from images.markup import picture_html
 from newsroom.admin_input import CheckedInputAdmin
 
-from . import revisions, services, workflow
+from . import admin_front_page, revisions, services, workflow
 from .admin_embargo import EmbargoAdminMixin
 from .admin_live import LiveCoverageAdminMixin
 from .admin_preview import PreviewAdminMixin
 from .admin_revisions import RevisionsAdminMixin
+from .admin_rows import RowNamedFormSet
 from .models import (
     Article,
     Author,
@@ -27,6 +27,9 @@ from .models import (
     Section,
     Topic,
 )
+
+# The front page's own page (admin_front_page.py) registers itself on import.
+__all__ = ["admin_front_page"]
 
 # Topics replace taggit's generic tags; its own Tag admin would only confuse editors.
 admin.site.unregister(Tag)
@@ -96,27 +99,6 @@ class TopicAdmin(CheckedInputAdmin, admin.ModelAdmin):
     @admin.display(description="articles", ordering="article_total")
     def article_count(self, topic):
         return topic.article_total
-
-
-class RowNamedFormSet(forms.BaseInlineFormSet):
-    """Name each box of a table row after its column and row ("Position of byline 2"): the
-    column headings are not labels, so without this a screen reader has no name to read."""
-
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        noun = self.model._meta.verbose_name
-        for name, field in form.fields.items():
-            if field.widget.is_hidden:
-                continue
-            what = "Delete" if name == "DELETE" else f"{capfirst(field.label)} of"
-            # In the admin's "+" wrapper, the wrapped widget renders with its own attrs.
-            attrs = getattr(field.widget, "widget", field.widget).attrs
-            if index is None:
-                # The blank row that "Add another" copies; js/admin_names.js numbers each copy.
-                attrs["aria-label"] = f"{what} the new {noun}"
-                attrs["data-row-label"] = f"{what} {noun} {{n}}"
-            else:
-                attrs["aria-label"] = f"{what} {noun} {index + 1}"
 
 
 class BylineForm(forms.ModelForm):

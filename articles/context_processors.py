@@ -1,3 +1,6 @@
+from django.utils.functional import SimpleLazyObject
+
+from . import front
 from .models import Section
 
 
@@ -7,3 +10,12 @@ def navigation(request):
     The QuerySet is lazy: pages that never show the navigation (the admin) never run it.
     """
     return {"nav_sections": Section.objects.in_navigation()}
+
+
+def breaking_news(request):
+    """Give every template the breaking-news banner, or None.
+
+    Lazy too: one query on the pages that show it (templates/includes/banner.html), none on
+    the others. The front page passes the banner it has read already.
+    """
+    return {"breaking_news": SimpleLazyObject(front.current_banner)}

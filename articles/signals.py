@@ -6,7 +6,7 @@ Lists (front page, sections, topics, authors, feeds, sitemaps, search, correctio
 keys of what they list; an article page carries its own and those of its related cards.
 """
 
-from django.db.models.signals import post_delete, post_save, pre_save
+from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 
 from caching.invalidation import invalidate
@@ -19,11 +19,14 @@ from .models import (
     Author,
     Byline,
     Correction,
+    FrontPage,
     LiveEntry,
     RelatedLink,
     Section,
+    SectionPin,
     TaggedArticle,
     Topic,
+    TopStory,
 )
 
 BOTH = (post_save, post_delete)
@@ -130,6 +133,61 @@ def lead_image_changed(sender, instance, **kwargs):
             *(cache_keys.section(section_id) for _, section_id in articles),
             *cache_keys.EVERY_LIST,
         )
+
+
+# The front page
+
+BANNER_FIELDS = ("banner_text", "banner_article_id", "banner_ends_at")
+
+
+def _banner(front_page):
+    return tuple(getattr(front_page, name) for name in BANNER_FIELDS)
+
+
+@receiver(pre_save, sender=FrontPage, dispatch_uid="articles_remember_banner")
+def remember_old_banner(sender, instance, raw=False, **kwargs):
+    if not raw:
+        instance._banner_before = (
+            sender.objects.filter(pk=instance.pk).values_list(*BANNER_FIELDS).first()
+        )
+
+
+@receiver(BOTH, sender=FrontPage, dispatch_uid="articles_front_page_pages")
+def front_page_changed(sender, instance, **kwargs):
+    keys = {cache_keys.FRONT}
+    if getattr(instance, "_banner_before", None) != _banner(instance):
+        # The banner is on every page.
+        keys.add(EVERY_PAGE)
+    invalidate(*keys)
+
+
+@receiver(BOTH, sender=TopStory, dispatch_uid="articles_top_story_pages")
+def top_story_changed(sender, instance, **kwargs):
+    invalidate(cache_keys.FRONT)
+
+
+@receiver(pre_save, sender=SectionPin, dispatch_uid="articles_remember_pin_section")
+def remember_old_pin_section(sender, instance, raw=False, **kwargs):
+    if instance.pk and not raw:
+        instance._section_before = (
+            sender.objects.filter(pk=instance.pk).values_list("section_id", flat=True).first()
+        )
+
+
+@receiver(BOTH, sender=SectionPin, dispatch_uid="articles_section_pin_pages")
+def section_pin_changed(sender, instance, **kwargs):
+    keys = {cache_keys.FRONT, cache_keys.section(instance.section_id)}
+    if before := getattr(instance, "_section_before", None):
+        keys.add(cache_keys.section(before))
+    invalidate(*keys)
+
+
+# Before a delete: the delete empties the banner's link without a signal.
+@receiver((post_save, pre_delete), sender=Article, dispatch_uid="articles_banner_story_pages")
+def banner_story_changed(sender, instance, **kwargs):
+    # The banner shows only while its story is public: every page changes with the story.
+    if FrontPage.objects.filter(banner_article=instance.pk).exclude(banner_text="").exists():
+        invalidate(EVERY_PAGE)
 
 
 # Live coverage

@@ -11,13 +11,11 @@ from django.views.decorators.http import require_safe
 from caching.pages import cache_for_readers, tag
 from newsroom.paging import page_or_404
 
-from . import cache_keys, live
+from . import cache_keys, front, live
 from . import preview as preview_links
 from .models import Article, ArticleRedirect, Author, Correction, Section, Topic
 from .related import related_cards
 from .search import MAX_QUERY_LENGTH, MAX_RESULTS, search_results, snippet_html
-
-STORIES_PER_SECTION_ON_FRONT = 4
 
 
 def _page(request, queryset):
@@ -27,21 +25,19 @@ def _page(request, queryset):
 @require_safe
 @cache_for_readers
 def front_page(request):
-    published = Article.objects.published()
-    lead = published.for_listing().first()
     nav_sections = list(Section.objects.in_navigation())
-    others = published.exclude(pk=lead.pk if lead else None)
-    by_section = {}
-    for article in others.newest_in_each(nav_sections, STORIES_PER_SECTION_ON_FRONT).for_listing():
-        by_section.setdefault(article.section_id, []).append(article)
-    sections = [
-        (section, by_section[section.pk]) for section in nav_sections if section.pk in by_section
-    ]
+    blocks = front.front_page_blocks(nav_sections)
     response = render(
         request,
         "articles/front_page.html",
-        # The navigation reuses the sections this page has loaded anyway.
-        {"lead": lead, "sections": sections, "nav_sections": nav_sections},
+        {
+            "lead": blocks.lead,
+            "top_stories": blocks.top_stories,
+            "sections": blocks.sections,
+            # The navigation and the banner reuse what this page has loaded anyway.
+            "nav_sections": nav_sections,
+            "breaking_news": blocks.banner,
+        },
     )
     return tag(response, cache_keys.FRONT)
 
@@ -56,14 +52,12 @@ def _listing(request, template, *, articles, key, **context):
 @cache_for_readers
 def section_page(request, slug):
     section = get_object_or_404(Section, slug=slug)
-    return _listing(
-        request,
-        "articles/section_detail.html",
-        articles=Article.objects.published().filter(section=section),
-        key=cache_keys.section(section.pk),
-        section=section,
-        current_section=section.slug,
-    )
+    page = _page(request, front.unpinned_in(section).for_listing())
+    # The editors' pins head the first page; the pages after it list the rest.
+    pinned = list(front.pinned_in(section)) if page.number == 1 else []
+    context = {"page": page, "pinned": pinned, "section": section, "current_section": slug}
+    response = render(request, "articles/section_detail.html", context)
+    return tag(response, cache_keys.section(section.pk))
 
 
 @require_safe

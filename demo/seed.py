@@ -1,6 +1,6 @@
 """Load the demo content of seeds/ into the database: sections, authors, illustrated stories with
-their corrections and related links, and reader comments. What is already there is left alone,
-so running it twice changes nothing."""
+their corrections and related links, reader comments, and the editors' front page. What is
+already there is left alone, so running it twice changes nothing."""
 
 import tomllib
 from dataclasses import dataclass, field
@@ -17,10 +17,13 @@ from articles.models import (
     Author,
     Byline,
     Correction,
+    FrontPage,
     LiveEntry,
     RelatedLink,
     Section,
+    SectionPin,
     Topic,
+    TopStory,
 )
 from articles.revisions import record_revision
 from comments import policy
@@ -85,6 +88,7 @@ def load(seeds_dir=SEEDS_DIR):
         if entry.get("entry"):
             _live_entries(by_slug[entry["slug"]], entry["entry"], authors, report)
     _comments(seeds_dir / "comments.toml", report)
+    _front_page(seeds_dir / "front_page.toml", report)
     return report
 
 
@@ -245,3 +249,47 @@ def _comment(entry, article, body, by_key):
     posted = article.published_at + timedelta(minutes=entry.get("minutes_after", 30))
     Comment.objects.filter(pk=comment.pk).update(created_at=posted)
     return comment
+
+
+def _front_page(path, report):
+    """Set the editors' front page: the lead on a new front page, and any slot still missing.
+
+    A story not in the database (the live coverage, before it is seeded) is skipped, so a
+    later run adds its slot once it exists; what is there already is left as it is.
+    """
+    if not path.exists():
+        return
+    entry = _read(path)
+    slugs = {
+        entry.get("lead"),
+        *entry.get("top_stories", []),
+        entry.get("banner", {}).get("article"),
+    }
+    slugs |= {pin["article"] for pin in entry.get("pin", [])}
+    articles = Article.objects.in_bulk([slug for slug in slugs if slug], field_name="slug")
+    front, created = FrontPage.objects.get_or_create(
+        pk=1, defaults={"lead": articles.get(entry.get("lead"))}
+    )
+    report.count("front page", created)
+    for position, slug in enumerate(entry.get("top_stories", []), start=1):
+        if article := articles.get(slug):
+            _, made = TopStory.objects.get_or_create(
+                front_page=front, article=article, defaults={"position": position}
+            )
+            report.count("top stories", made)
+    sections = Section.objects.in_bulk(
+        [pin["section"] for pin in entry.get("pin", [])], field_name="slug"
+    )
+    for position, pin in enumerate(entry.get("pin", []), start=1):
+        article, section = articles.get(pin["article"]), sections.get(pin["section"])
+        if article and section:
+            _, made = SectionPin.objects.get_or_create(
+                front_page=front, section=section, article=article, defaults={"position": position}
+            )
+            report.count("pinned stories", made)
+    banner = entry.get("banner", {})
+    if (story := articles.get(banner.get("article"))) and not front.banner_text:
+        front.banner_text, front.banner_article = banner["text"], story
+        front.full_clean()
+        front.save()
+        report.count("banners", True)

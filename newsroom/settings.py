@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "newsroom.context_processors.site",
                 "articles.context_processors.navigation",
+                "articles.context_processors.breaking_news",
             ],
         },
     },

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import URLResolver, reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, FrontPage
 from articles.revisions import record_revision
 from comments import services as comment_services
 from comments.models import Comment, Commenter, CommentReport
@@ -148,6 +148,10 @@ class World:
             withdrawn_reason="A court order.",
             withdrawn_at=timezone.now() - timedelta(minutes=5),
         )
+
+    @cached_property
+    def front_page(self):
+        return FrontPage.objects.create(pk=1, lead=self.published)
 
     @cached_property
     def revised(self):

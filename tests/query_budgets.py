@@ -17,23 +17,33 @@ def _session_queries():
 
 
 READERS = {
+    # Every page built on base.html reads the breaking-news banner: one query (the front page's
+    # row with the banner's story), counted in each budget below. Feeds and sitemaps show no
+    # banner.
+    #
+    # The front page, however many top stories and pins: the front page's row (its lead and
+    # the banner's story), the slots' article ids, the navigation, and every story it shows
+    # (the chosen ones and the newest of each section) in one query with their sections,
+    # topics and pictures.
+    "front": 4,
+    # The section, its pinned stories, the page of the rest, the count for the page numbers,
+    # the navigation and the banner.
+    "section": 6,
     # Each listing: its subject, the page of stories (one query with their sections, topics
-    # and pictures), the count for the page numbers, and the navigation.
-    "front": 3,
-    "section": 4,
-    "topic": 4,
-    "author": 4,
-    "corrections": 3,
+    # and pictures), the count for the page numbers, the navigation and the banner.
+    "topic": 5,
+    "author": 5,
+    "corrections": 4,
     # The article, byline, topics, corrections, editors' picks, the related fill-up, this
-    # page of comments, the navigation.
-    "article": 8,
+    # page of comments, the navigation and the banner.
+    "article": 9,
     # With four editors' picks there is no fill-up to look for.
-    "article, picks only": 7,
+    "article, picks only": 8,
     # The article page's, and: the pinned entry, the count and page of the others, their
     # corrections, the key events.
-    "live coverage": 13,
-    # The ids found, the page of them, the navigation.
-    "search": 3,
+    "live coverage": 14,
+    # The ids found, the page of them, the navigation and the banner.
+    "search": 4,
     "feed": 3,
     "section feed": 4,
     "topic feed": 4,

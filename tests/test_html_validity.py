@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views import defaults
 
 from articles import preview
-from articles.models import Article
+from articles.models import Article, FrontPage, SectionPin, TopStory
 from newsroom.outage import unavailable_response
 from tests.factories import (
     comment_form_data,
@@ -116,6 +116,12 @@ def _site(settings):
     make_comment(article=story, parent=first, name="Ines Duarte", body="Let us hope it lasts.")
     for n in range(3):
         make_comment(article=story, body=f"Comment {n} on the talks.\n\nA second paragraph.")
+    # The editors' front page, with the breaking-news banner on every page.
+    front = FrontPage.objects.create(
+        pk=1, lead=others[1], banner_text="Live: the talks, as they happen", banner_article=story
+    )
+    TopStory.objects.create(front_page=front, article=others[2], position=1)
+    SectionPin.objects.create(front_page=front, section=world, article=others[3], position=1)
     return story, others
 
 

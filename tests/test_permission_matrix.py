@@ -33,7 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles import preview
-from articles.models import Article, Author, LiveEntry, Section, Topic
+from articles.models import Article, Author, FrontPage, LiveEntry, Section, Topic, TopStory
 from comments.models import Comment, CommentDecision, Commenter, CommenterNote
 from images.models import Image
 from tests.admin_forms import form_errors
@@ -154,6 +154,7 @@ def old_change_address(model):
             Comment: lambda: world.comment,
             Image: lambda: world.image,
             LiveEntry: lambda: world.live_entry,
+            FrontPage: lambda: world.front_page,
         }[model]()
         change = _url(f"{opts.app_label}_{opts.model_name}_change", obj.pk)
         return Call(change.removesuffix("change/"))
@@ -334,6 +335,22 @@ def shared_preview(world):
     return Call(reverse("articles:preview", args=[token]))
 
 
+# The front page
+
+
+def front_page_delete(world):
+    url = _url("articles_frontpage_delete", world.front_page.pk)
+    return Call(url, {"post": "yes"}, effect=_gone(FrontPage, world.front_page.pk))
+
+
+def _lead_is_the_draft(front_page):
+    return front_page.lead_id is not None and front_page.lead.headline == "Matrix draft"
+
+
+def _has_top_story(front_page):
+    return TopStory.objects.filter(front_page=front_page).exists()
+
+
 # Comments: the admin's form and actions, and the moderation desk
 
 
@@ -470,6 +487,8 @@ ROWS = [
         "login 200 403 200 200", "images"),
     Row("autocomplete", GET, autocomplete("articles.relatedlink", "target", "draft"),
         "login 200 403 200 200", "articles"),
+    Row("autocomplete", GET, autocomplete("articles.topstory", "article", "draft"),
+        "login 200 403 200 200", "front page"),
     Row("autocomplete", GET, autocomplete("articles.author", "user", "spare_user"),
         "login 403 403 403 200", "users"),
     Row("jsi18n", GET, page("jsi18n"), "login 200 200 200 200"),
@@ -696,6 +715,30 @@ ROWS = [
     Row("articles.article:delete_selected", POST, delete_selected(Article, "draft"),
         "login refused refused done done"),
     Row("articles/article/<path:object_id>/", GET, old_change_address(Article),
+        "login 302 302 302 302"),
+
+    # The front page: the Editors' alone; there is one, so no adding or deleting.
+    Row("articles_frontpage_changelist", GET, page("articles_frontpage_changelist"),
+        "login 403 403 302 302"),
+    Row("articles_frontpage_add", GET, page("articles_frontpage_add"), "login 403 403 403 403"),
+    Row("articles_frontpage_change", GET, page("articles_frontpage_change", "front_page"),
+        "login 403 403 200 200"),
+    Row("articles_frontpage_change", POST,
+        change("front_page", "frontpage_form", _lead_is_the_draft,
+               lead=lambda w: str(w.draft.pk)),
+        "login refused refused done done", "lead"),
+    Row("articles_frontpage_change", POST,
+        change("front_page", "frontpage_form", _has_top_story,
+               **{"top_stories-0-article": lambda w: str(w.review.pk),
+                  "top_stories-0-position": "1"}),
+        "login refused refused done done", "top story"),
+    Row("articles_frontpage_history", GET, page("articles_frontpage_history", "front_page"),
+        "login 403 403 200 200"),
+    Row("articles_frontpage_delete", GET, page("articles_frontpage_delete", "front_page"),
+        "login 403 403 403 403"),
+    Row("articles_frontpage_delete", POST, front_page_delete,
+        "login refused refused refused refused"),
+    Row("articles/frontpage/<path:object_id>/", GET, old_change_address(FrontPage),
         "login 302 302 302 302"),
 
     # Comments: Moderators and Editors; nobody adds one through the admin.

@@ -4,6 +4,7 @@ policy blocks. A full-page screenshot of each is kept for CI's artefacts."""
 
 import pytest
 
+from articles.models import FrontPage, TopStory
 from tests.factories import (
     make_article,
     make_author,
@@ -49,7 +50,7 @@ def newsroom():
         image=True,
         body=STORY_BODY,
     )
-    for n, section in enumerate([world, world, sport, sport]):
+    follow_ups = [
         make_article(
             headline=f"Ceasefire follow-up number {n}",
             section=section,
@@ -58,6 +59,13 @@ def newsroom():
             authors=[author],
             image=n == 0,
         )
+        for n, section in enumerate([world, world, sport, sport])
+    ]
+    # The editors' front page: a top story, and the breaking-news banner on every page.
+    front = FrontPage.objects.create(
+        pk=1, banner_text="Live: the talks in Geneva, as they happen", banner_article=story
+    )
+    TopStory.objects.create(front_page=front, article=follow_ups[2], position=1)
     make_correction(article=story, text="An earlier version gave the wrong day for the talks.")
     coverage = make_article(
         headline="Live: the Geneva talks", section=world, authors=[author], is_live=True

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from articles.models import FrontPage, SectionPin, TopStory
 from articles.revisions import record_revision
 from comments.models import CommentReport
 from tests.factories import (
@@ -76,6 +77,12 @@ def newsroom():
     story.save()
     record_revision(article=story, note="Edited")
     picture = make_image(size=(640, 360), alt_text="Delegates at the table", credit="Photo: Staff")
+
+    front = FrontPage.objects.create(
+        pk=1, lead=story, banner_text="Live: the talks in Geneva", banner_article=story
+    )
+    TopStory.objects.create(front_page=front, article=earlier, position=1)
+    SectionPin.objects.create(front_page=front, section=world, article=earlier, position=1)
 
     writer = make_user(group="Writers")
     make_comment(article=story, status="pending", email="tomas@example.org")
@@ -154,6 +161,20 @@ def newsroom():
                         ("combobox", "Author of byline 4"),
                         ("searchbox", "Lead image"),
                         ("listbox", "Lead image"),
+                    ],
+                ),
+                (
+                    "front page",
+                    _admin("articles_frontpage_change", 1),
+                    [
+                        ("combobox", "Lead story"),
+                        ("textbox", "Breaking-news banner:"),
+                        ("combobox", "Banner links to"),
+                        ("spinbutton", "Position of top story 1"),
+                        ("combobox", "Article of top story 1"),
+                        ("checkbox", "Delete top story 1"),
+                        ("combobox", "Section of pinned story 1"),
+                        ("combobox", "Article of pinned story 2"),
                     ],
                 ),
                 ("article history", _admin("articles_article_history", story.pk)),

@@ -2,6 +2,7 @@
 
 import json
 import re
+import shutil
 from io import StringIO
 
 import pytest
@@ -14,13 +15,18 @@ from articles.models import (
     Article,
     Author,
     Byline,
+    FrontPage,
     LiveEntry,
     RelatedLink,
     Section,
+    SectionPin,
     TaggedArticle,
     Topic,
+    TopStory,
 )
 from comments.models import Comment
+from demo.seed import load
+from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -37,15 +43,8 @@ def _snapshot():
     return {
         model.__name__: list(model.objects.order_by("pk").values())
         for model in (
-            Section,
-            Author,
-            Topic,
-            Article,
-            Byline,
-            TaggedArticle,
-            RelatedLink,
-            LiveEntry,
-            Comment,
+            *(Section, Author, Topic, Article, Byline, TaggedArticle, RelatedLink, Comment),
+            *(LiveEntry, FrontPage, TopStory, SectionPin),
         )
     }
 
@@ -170,3 +169,38 @@ def test_seed_has_a_live_coverage_of_the_romanian_run_off(client):
     assert not entries.filter(author=None).exists()
     html = client.get(story.get_absolute_url()).content.decode()
     assert '"@type": "LiveBlogPosting"' in html and "53.6%" in html
+
+
+def test_the_seeded_front_page_leads_with_the_reference_story(client):
+    _seed()
+    front = FrontPage.objects.get()
+    assert front.lead.slug == REFERENCE
+    # Newer stories exist, and the reference story leads all the same.
+    assert Article.objects.published().filter(published_at__gt=front.lead.published_at).exists()
+    html = client.get("/").content.decode()
+    start = html.index('class="front-lead"')
+    lead = html[start : html.index("</section>", start)]
+    assert front.lead.get_absolute_url() in lead
+    assert 2 <= TopStory.objects.count() <= 5 and 1 <= SectionPin.objects.count() <= 2
+    # The live coverage heads the top stories, and the banner leads to it on every page.
+    live = Article.objects.get(slug=LIVE)
+    assert front.top_stories.first().article == live
+    assert front.banner_article == live and front.banner_is_on()
+    assert f'href="{live.get_absolute_url()}"' in client.get("/sport/").content.decode()
+
+
+def test_a_front_page_slot_whose_story_is_missing_is_skipped_until_it_exists(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(settings.BASE_DIR / "seeds", seeds)
+    (seeds / "articles" / f"28-{LIVE}.toml").unlink()
+    load(seeds)
+    front = FrontPage.objects.get()
+    assert front.lead.slug == REFERENCE
+    assert not TopStory.objects.filter(article__slug=LIVE).exists()
+    assert front.banner_text == "" and not front.banner_is_on()
+    # Once the story exists, the next seed adds its slots and leaves the rest as it was.
+    live = make_article(slug=LIVE, headline="Live: Romania's run-off, the results")
+    load(seeds)
+    front.refresh_from_db()
+    assert front.top_stories.first().article == live
+    assert front.banner_article == live and front.banner_is_on()
