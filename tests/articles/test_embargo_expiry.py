@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, FrontPage, SectionPin
 from tests.admin_forms import change_form_data
 from tests.factories import (
     make_article,
@@ -49,6 +49,13 @@ def _story(world, **fields):
     )
     make_correction(article=story, text="The report's date was given wrongly.")
     relate(world["neighbour"], story)
+    # The editors have placed it already: the lead, pinned to its section, and the banner's
+    # story. No slot may show it before readers may see it.
+    front = FrontPage.current()
+    front.lead = story
+    front.banner_text, front.banner_article = "The harbour report is out", story
+    front.save()
+    SectionPin.objects.create(front_page=front, section=world["section"], article=story)
     return story
 
 
@@ -67,6 +74,8 @@ def _surfaces(world):
         "search": "/search/?q=breakwater",
         "corrections": "/corrections/",
         "related block": world["neighbour"].get_absolute_url(),
+        # A page that lists nothing of the story's: only the banner could show it.
+        "banner": "/search/?q=lighthouse",
     }
 
 
