@@ -1,5 +1,10 @@
 """Articles and what hangs on them: bylines, related links, revisions, corrections and the
-addresses they used to live at."""
+addresses they used to live at.
+
+Longer than the other modules on purpose: the Article model and its QuerySet (the one place
+that says what "published now", "scheduled", "embargoed" and "expired" mean) read best side by
+side, and the small models that hang on an article are kept with it.
+"""
 
 import datetime
 
