@@ -2,18 +2,23 @@
 reload."""
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.factories import make_article, make_author, make_live_entry
+from articles.models import LiveEntry
+from tests.factories import make_article, make_author, make_live_entry, make_user
 
 from .checks import assert_self_contained
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_new_entry_is_offered_then_shown_without_a_reload(reader, settings):
+def test_an_entry_posted_in_the_admin_is_offered_then_shown_without_a_reload(
+    page, reader, log_in, settings
+):
     settings.NEWSROOM_LIVE_POLL_SECONDS = 1
-    author = make_author(name="Anya Korsun")
+    editor = make_user(group="Editors")
+    author = make_author(name="Anya Korsun", user=editor)
     coverage = make_article(headline="Romania votes: live", is_live=True, authors=[author])
     first = make_live_entry(article=coverage, title="Polls open", author=author)
 
@@ -21,8 +26,16 @@ def test_a_new_entry_is_offered_then_shown_without_a_reload(reader, settings):
     expect(reader.locator(f"#entry-{first.pk}")).to_be_visible()
     reader.evaluate("() => { window.notReloaded = true; }")
 
-    # An editor posts an entry while the page is open.
-    posted = make_live_entry(article=coverage, title="Polls close", author=author)
+    # An editor posts an entry from the coverage's page in the admin while the reader reads.
+    coverage_admin = reverse("admin:articles_article_live", args=[coverage.pk])
+    log_in(editor, coverage_admin)
+    page.get_by_label("Title").fill("Polls close")
+    page.locator(".ProseMirror[contenteditable=true]").click()
+    page.keyboard.type("Polling stations closed at nine in the evening.")
+    page.get_by_role("button", name="Post entry").click()
+    expect(page.locator(".messagelist")).to_contain_text("Posted: readers see it now")
+    posted = LiveEntry.objects.get(title="Polls close")
+    assert posted.author == author and posted.created_by == editor
     notice = reader.get_by_role("button", name="1 new update")
     expect(notice).to_be_visible()
     # Offered, not pushed: what the reader is reading has not moved.

@@ -18,6 +18,7 @@ from tests.factories import (
     make_comment,
     make_correction,
     make_image,
+    make_live_entry,
     make_section,
     make_topic,
     make_user,
@@ -83,6 +84,8 @@ def newsroom():
     )
     TopStory.objects.create(front_page=front, article=earlier, position=1)
     SectionPin.objects.create(front_page=front, section=world, article=earlier, position=1)
+    coverage = make_article(headline="The talks in Geneva, live", section=world, is_live=True)
+    entry = make_live_entry(article=coverage, title="Delegations arrive", author=reporter)
 
     writer = make_user(group="Writers")
     make_comment(article=story, status="pending", email="tomas@example.org")
@@ -177,6 +180,12 @@ def newsroom():
                         ("combobox", "Article of pinned story 2"),
                     ],
                 ),
+                (
+                    "live coverage",
+                    _admin("articles_article_live", coverage.pk),
+                    [("textbox", "Body"), ("textbox", "Title"), ("checkbox", "Key event")],
+                ),
+                ("live entry change", _admin("articles_liveentry_change", entry.pk)),
                 ("article history", _admin("articles_article_history", story.pk)),
                 ("revisions", _admin("articles_article_revisions", story.pk)),
                 (
