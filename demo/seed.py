@@ -292,4 +292,4 @@ def _front_page(path, report):
         front.banner_text, front.banner_article = banner["text"], story
         front.full_clean()
         front.save()
-        report.count("banners", True)
+        report.count("banner", True)

@@ -157,6 +157,7 @@ LIVE = "live-romania-presidential-runoff-results"
 def test_seed_has_a_live_coverage_of_the_romanian_run_off(client):
     output = _seed()
     assert "15 live entries" in output
+    assert "1 front page, 4 top stories, 2 pinned stories, 1 banner;" in output
     story = Article.objects.get(slug=LIVE)
     assert story.is_live_now() and story.section.slug == "world"
     entries = story.entries.all()
