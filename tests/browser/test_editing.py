@@ -21,7 +21,9 @@ ALT_TEXT = "Cranes over the harbour at dawn"
 
 def _save_and_continue(page):
     page.get_by_role("button", name="Save and continue editing").click()
-    page.locator(".messagelist .success").wait_for()
+    # Saved, or refused: a refusal fails here with the form's own words, not a timeout.
+    page.locator(".messagelist .success, .errornote").first.wait_for()
+    assert not page.locator(".errornote").count(), page.locator(".errorlist").all_inner_texts()
 
 
 def _article():
