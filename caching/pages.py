@@ -11,11 +11,9 @@ whose comment awaits moderation) is answered fresh and marked private. No page i
 the next scheduled change (schedule.py), so a scheduled story appears on time.
 """
 
-import hashlib
 from functools import wraps
 
 from django.conf import settings
-from django.http import HttpResponse
 from django.utils.cache import patch_cache_control, set_response_etag
 
 from . import schedule, store
@@ -39,7 +37,13 @@ def may_share(request):
 
 
 def cache_for_readers(view):
-    """Serve the view's pages from the shared cache to anonymous readers."""
+    """Make the view's pages shareable among anonymous readers.
+
+    The view's answer is marked here: its keys, its ETag, how long caches may keep it. The
+    page cache itself is caching.middleware.PageCacheMiddleware, at the top of the stack, so
+    that a stored page is answered before any other layer runs and is stored with every header
+    those layers add.
+    """
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
@@ -48,26 +52,20 @@ def cache_for_readers(view):
             if not response.has_header("Cache-Control"):
                 patch_cache_control(response, private=True, no_cache=True)
             return response
-        name = _page_name(request)
-        enabled = settings.PAGE_CACHE_ENABLED
-        if enabled and (entry := store.get(name)) is not None:
-            response = _response(entry)
-            response["X-Cache"] = "hit"
-            return response
-        started = store.clock()
+        started = getattr(request, "page_cache_started", None) or store.clock()
         response = view(request, *args, **kwargs)
         if getattr(response, "is_rendered", True) is False:
             response.render()  # a TemplateResponse (the sitemaps): the stored copy needs its body
-        if _shareable(response):
+        if shareable(response):
             keys = {EVERY_PAGE, *getattr(response, "cache_tags", ())}
             response["Surrogate-Key"] = " ".join(sorted(keys))
             # Stored with the page, so a hit is not hashed again for ConditionalGetMiddleware.
             set_response_etag(response)
             until = started + settings.PAGE_CACHE_SECONDS
-            if enabled:
+            if settings.PAGE_CACHE_ENABLED:
                 until = min(until, schedule.next_change() or until)
-                store.put(name, _entry(response, keys, started, until), until=until)
-            _mark_public(response, until)
+                response.page_cache_entry = {"started": started, "until": until, "tags": keys}
+            mark_public(response, until)
         response["X-Cache"] = "miss"
         return response
 
@@ -84,13 +82,7 @@ def cache_tagged(view, *keys):
     return cache_for_readers(tagged)
 
 
-def _page_name(request):
-    query = sorted((key, value) for key, values in request.GET.lists() for value in values)
-    raw = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def _shareable(response):
+def shareable(response):
     cache_control = response.get("Cache-Control", "")
     return (
         response.status_code in SHAREABLE_STATUSES
@@ -101,26 +93,7 @@ def _shareable(response):
     )
 
 
-def _entry(response, keys, started, until):
-    return {
-        "started": started,
-        "until": until,
-        "tags": sorted(keys),
-        "status": response.status_code,
-        "headers": list(response.items()),
-        "content": response.content,
-    }
-
-
-def _response(entry):
-    response = HttpResponse(entry["content"], status=entry["status"])
-    for header, value in entry["headers"]:
-        response[header] = value
-    _mark_public(response, entry["until"])
-    return response
-
-
-def _mark_public(response, until):
+def mark_public(response, until):
     """Let browsers keep the page a little and shared caches until it may change."""
     shared = max(0, min(settings.PAGE_CACHE_SECONDS, round(until - store.clock())))
     del response["Cache-Control"]

@@ -10,6 +10,8 @@ from django.conf import settings
 from django.core.cache import caches
 from django.utils import timezone
 
+from . import local
+
 _PAGE = "page-cache:page:"
 _KEY = "page-cache:tag:"
 
@@ -29,11 +31,17 @@ def put(name, entry, *, until):
     for key in entry["tags"]:
         store.add(_KEY + key, 0.0, timeout=None)
     store.set(_PAGE + name, entry, timeout=max(1, round(until - clock())))
+    if (copies := local.pages(store)) is not None:
+        copies.keep(name, entry)
 
 
 def get(name):
     """Return the page's entry if it is still good, else None."""
     store = cache()
+    copies = local.pages(store)
+    entry = copies.get(name) if copies is not None else None
+    if entry is not None and clock() < entry["until"]:
+        return entry
     entry = store.get(_PAGE + name)
     if entry is None or clock() >= entry["until"]:
         return None
@@ -42,10 +50,21 @@ def get(name):
         return None
     if any(moment >= entry["started"] for moment in changed.values()):
         return None
+    if copies is not None:
+        copies.keep(name, entry)
     return entry
 
 
 def mark_changed(keys):
-    """Record that what these keys name changed now."""
+    """Record that what these keys name changed now, and tell every process."""
     now = clock()
-    cache().set_many({_KEY + key: now for key in keys}, timeout=None)
+    store = cache()
+    store.set_many({_KEY + key: now for key in keys}, timeout=None)
+    if (copies := local.pages(store)) is not None:
+        copies.publish(keys, now)
+
+
+def forget_copies():
+    """Forget this process's copies (the tests, after emptying the cache)."""
+    if (copies := local.pages(cache())) is not None:
+        copies.forget()

@@ -78,7 +78,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First, so every later layer (rate limits, login limits, logs) sees the reader's address
+    # First: a reader's stored page goes out before anything else runs, with the headers the
+    # layers below gave it when it was made (caching/middleware.py).
+    "caching.middleware.PageCacheMiddleware",
+    # Next, so every later layer (rate limits, login limits, logs) sees the reader's address
     # rather than the proxy's.
     "newsroom.proxies.ClientAddressMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -370,6 +373,9 @@ PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))  # ours and shared caches
 PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("PAGE_CACHE_BROWSER_SECONDS", "60"))  # browsers
 PAGE_CACHE_STALE_SECONDS = 30  # a shared cache may serve a page this late while it refetches
+# Each process keeps copies of the pages most asked for, up to this many bytes (caching/local.py,
+# with Redis only); 0 serves every page from Redis.
+PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_BYTES", 8 * 1024 * 1024))
 # Front caches (Varnish with xkey, deploy/varnish/) to purge by tag, e.g. "http://127.0.0.1:6081".
 NEWSROOM_FRONT_CACHES = env_list("NEWSROOM_FRONT_CACHES", "")
 # What a lazy load on a reader's page costs (newsroom/fetch_modes.py): "peers" loads

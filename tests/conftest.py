@@ -57,6 +57,8 @@ def _redis_cache_of_this_run():
     from django.core.cache.backends.redis import RedisCache
     from django.test import override_settings
 
+    from caching import store
+
     if not _cache_is_redis():
         # The database cache is rolled back with each test's transaction (live-server tests,
         # which flush instead, empty it themselves: tests/browser/conftest.py).
@@ -72,6 +74,8 @@ def _redis_cache_of_this_run():
         keys = list(client.scan_iter(match=f"{self.key_prefix}:*", count=1000))
         if keys:
             client.delete(*keys)
+        # This process's copies of the pages went with them.
+        store.forget_copies()
 
     caches = {**settings.CACHES}
     caches["default"] = {**caches["default"], "KEY_PREFIX": prefix}

@@ -241,3 +241,72 @@ def test_a_conditional_request_gets_304_until_the_page_changes(story, committed)
     changed = _get(url, HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200
     assert changed["ETag"] != etag
+
+
+def test_a_stored_page_goes_out_with_every_header_it_was_made_with(story):
+    url = story.get_absolute_url()
+    made = _get(url)
+    stored = _get(url)
+    assert stored["X-Cache"] == "hit"
+    for header in (
+        "Content-Security-Policy",
+        "Permissions-Policy",
+        "X-Frame-Options",
+        "X-Content-Type-Options",
+        "Referrer-Policy",
+        "Surrogate-Key",
+        "ETag",
+        "Last-Modified",
+        "Content-Type",
+    ):
+        assert stored[header] == made[header], header
+    # A reader whose copy still matches gets 304 from the stored page too.
+    assert _get(url, HTTP_IF_NONE_MATCH=made["ETag"]).status_code == 304
+
+
+def _copies_of_this_process():
+    from django.core.cache import cache
+
+    from caching import local
+
+    copies = local.pages(cache)
+    assert copies.listening.wait(5), "the process never started hearing changes"
+    return copies
+
+
+def test_a_page_asked_for_again_is_served_from_this_process_memory(story, redis_client):
+    from django.core.cache import cache
+
+    _copies_of_this_process()
+    url = story.get_absolute_url()
+    _get(url)
+    # Even with the shared copy gone from Redis, this process still has its own.
+    shared = list(redis_client.scan_iter(match=cache.make_key("page-cache:page:*")))
+    redis_client.delete(*shared)
+    assert _get(url)["X-Cache"] == "hit"
+
+
+def test_a_change_made_by_another_process_drops_this_process_copy(story, redis_client, settings):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    _copies_of_this_process()
+    url = story.get_absolute_url()
+    _get(url)
+    assert _get(url)["X-Cache"] == "hit"
+    # Another worker marks the story changed, through Redis alone.
+    code = (
+        "import django; django.setup(); from caching import store; "
+        f"store.mark_changed(['article-{story.pk}'])"
+    )
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "newsroom.settings",
+        "DJANGO_CACHE_KEY_PREFIX": settings.CACHES["default"]["KEY_PREFIX"],
+    }
+    subprocess.run([sys.executable, "-c", code], env=environment, check=True, timeout=60)
+    deadline = time.monotonic() + 5
+    while _get(url)["X-Cache"] == "hit":
+        assert time.monotonic() < deadline, "the change made elsewhere was never heard"
