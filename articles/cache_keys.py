@@ -29,3 +29,13 @@ def topic(topic_id):
 
 def author(author_id):
     return f"author-{author_id}"
+
+
+def comments(article_id):
+    """The article's comment thread."""
+    return f"comments-{article_id}"
+
+
+def live(article_id):
+    """The entries of the article's live coverage."""
+    return f"live-{article_id}"

@@ -1,6 +1,6 @@
 """Page metadata: the Open Graph values and JSON-LD that describe a page to crawlers.
 
-Everything here reads what the views have already loaded (``for_page()`` prefetches the
+Everything here reads what the views have already loaded (``load_page_rows()`` reads the
 byline and topics), so building the metadata runs no queries.
 """
 

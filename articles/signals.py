@@ -195,14 +195,14 @@ def banner_story_changed(sender, instance, **kwargs):
 
 @receiver(BOTH, sender=LiveEntry, dispatch_uid="articles_live_entry_pages")
 def live_entry_changed(sender, instance, raw=False, **kwargs):
-    # The story's page and its updates address carry the article's key; the lists carry the
-    # section's and their own, since their cards tell a live story apart.
+    # The story's page and its updates address carry the key of its entries; the lists carry
+    # the section's and their own, since their cards tell a live story apart.
     if raw:
         return
     section_id = (
         Article.objects.filter(pk=instance.article_id).values_list("section_id", flat=True).first()
     )
-    keys = {cache_keys.article(instance.article_id), *cache_keys.EVERY_LIST}
+    keys = {cache_keys.live(instance.article_id), *cache_keys.EVERY_LIST}
     if section_id:
         keys.add(cache_keys.section(section_id))
     invalidate(*keys)

@@ -5,9 +5,12 @@ from django.conf import settings
 from django.core import signing
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.http import http_date
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
+from caching import fragments
 from caching.pages import cache_for_readers, tag
 from newsroom.paging import page_or_404
 
@@ -122,31 +125,90 @@ def _moved_or_gone(request, slug):
 def render_article(
     request, article, *, status=200, preview=False, preview_until=None, extra_context=None
 ):
-    """Render the article page.
+    """Render the article page from its parts, each stored under what it shows.
 
     Other apps' blocks on the page take what they need from ``extra_context``: the comments
     view passes the form it is showing the errors of.
     """
-    related = related_cards(article)
-    if article.is_live:
-        # metadata.py reads the page's entries from here for the LiveBlogPosting.
-        article.live_coverage = live.coverage(request, article)
+    # A preview, a story readers cannot see, or an answer with a form's errors is its own.
+    share = not preview and status == 200 and article.is_published() and not extra_context
+    parts = article_parts(request, article, share=share)
     context = {
         "article": article,
         "preview": preview,
         "preview_until": preview_until,
-        "related": related,
+        "parts": parts,
         "current_section": article.section.slug,
-        "live_poll_seconds": settings.NEWSROOM_LIVE_POLL_SECONDS,
+        "comments_shared": share,
         **(extra_context or {}),
     }
     response = render(request, "articles/article_detail.html", context, status=status)
     if preview or not article.is_published():
         response["Cache-Control"] = "private, no-store"
-    response["Last-Modified"] = http_date(article.modified_at.timestamp())
-    # The related cards show other stories' headlines and pictures: their changes count too.
-    shown = [cache_keys.article(card.article_id) for card in related if card.article_id]
-    return tag(response, cache_keys.article(article.pk), *shown)
+    response["Last-Modified"] = http_date(parts["modified_at"].timestamp())
+    return tag(response, *parts["keys"], cache_keys.comments(article.pk))
+
+
+def article_parts(request, article, *, share):
+    """Return the article page's parts (HTML), when it last changed, and the keys it shows."""
+    own = cache_keys.article(article.pk)
+    where = f"{request.scheme}://{request.get_host()}/{article.pk}"
+
+    def story():
+        article.load_page_rows()
+        context = {"article": article}
+        return {
+            "story": render_to_string("articles/_story.html", context, request),
+            "story_footer": render_to_string("articles/_story_footer.html", context, request),
+            "modified_at": article.modified_at,
+        }
+
+    def related():
+        cards = related_cards(article)
+        html = render_to_string("articles/_related.html", {"cards": cards}, request)
+        # The cards show other stories' headlines and pictures: their changes count too.
+        return {
+            "html": html,
+            "keys": [cache_keys.article(c.article_id) for c in cards if c.article_id],
+        }
+
+    parts = fragments.part(request, f"{where}/story", [own], story, share=share)
+    shown = fragments.part(request, f"{where}/related", [own], related, share=share)
+    keys = [own, *shown["keys"]]
+    head_keys = [own]
+    live_html = ""
+    if article.is_live:
+        page = request.GET.get("page", "1")
+        live_keys = [own, cache_keys.live(article.pk)]
+        head_keys = live_keys
+
+        def entries():
+            # metadata.py reads the page's entries from here for the LiveBlogPosting.
+            article.live_coverage = live.coverage(request, article)
+            context = {"article": article, "poll_seconds": settings.NEWSROOM_LIVE_POLL_SECONDS}
+            return render_to_string("articles/_live_coverage.html", context, request)
+
+        live_html = fragments.part(request, f"{where}/live?{page}", live_keys, entries, share=share)
+        keys.append(cache_keys.live(article.pk))
+
+    def head():
+        article.load_page_rows()
+        if article.is_live and not hasattr(article, "live_coverage"):
+            article.live_coverage = live.coverage(request, article)
+        context = {"article": article}
+        return render_to_string("includes/meta_article.html", context, request)
+
+    page = request.GET.get("page", "1") if article.is_live else ""
+    head_html = fragments.part(request, f"{where}/head?{page}", head_keys, head, share=share)
+    return {
+        "story": mark_safe(parts["story"]),
+        "story_footer": mark_safe(parts["story_footer"]),
+        "live": mark_safe(live_html),
+        "related": mark_safe(shown["html"]),
+        "head": mark_safe(head_html),
+        "modified_at": parts["modified_at"],
+        "keys": keys,
+    }
 
 
 @require_safe

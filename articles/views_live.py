@@ -44,4 +44,4 @@ def live_updates(request, section, year, month, day, slug):
     }
     response = JsonResponse(answer)
     response["X-Robots-Tag"] = "noindex"
-    return tag(response, cache_keys.article(article.pk))
+    return tag(response, cache_keys.article(article.pk), cache_keys.live(article.pk))

@@ -1,6 +1,6 @@
 """What happens around comments whenever they change, however they change (a form, the desk,
-the admin, the shell): the article's count of approved comments is recounted, and its cached
-page is dropped when readers would see the difference.
+the admin, the shell): the article's count of approved comments is recounted, and the cached
+thread (and the pages showing it) dropped when readers would see the difference.
 """
 
 from django.db.models.signals import post_delete, post_save
@@ -27,4 +27,4 @@ def drop_cached_article_page(sender, instance, update_fields=None, **kwargs):
     # else's page, a decision (approve, reject, spam, undo) or an edit of a public one does.
     decided = update_fields is not None and "status" in update_fields
     if decided or instance.status == Comment.Status.APPROVED:
-        invalidate(cache_keys.article(instance.article_id))
+        invalidate(cache_keys.comments(instance.article_id))

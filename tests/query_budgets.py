@@ -39,6 +39,9 @@ READERS = {
     "article": 9,
     # With four editors' picks there is no fill-up to look for.
     "article, picks only": 8,
+    # With the page cache on, after a comment is approved: the story, its related cards and
+    # its metadata are stored; the article, this page of comments, the navigation, the banner.
+    "article, new thread only": 4,
     # The article page's, and: the pinned entry, the count and page of the others, their
     # corrections, the key events.
     "live coverage": 14,

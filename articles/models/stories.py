@@ -111,23 +111,13 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_page(self):
-        """Load what the article page shows, in a fixed number of queries.
+        """Load the article page's row: the story, its section, topic and picture.
 
-        Topics come through their tagging rows, in name order (see ``topic_list``).
+        What only some parts of the page show (bylines, topics, notes) is read by
+        ``Article.load_page_rows()``, and only for the parts not already stored.
         """
-        taggings = TaggedArticle.objects.select_related("tag").order_by("tag__name")
-        return (
-            self.select_related("section", "primary_topic", "lead_image")
-            .fetch_mode(reader_fetch_mode())
-            .prefetch_related(
-                models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
-                models.Prefetch("taggedarticle_set", queryset=taggings, to_attr="taggings"),
-                models.Prefetch(
-                    "corrections",
-                    queryset=Correction.objects.public(),
-                    to_attr="public_corrections",
-                ),
-            )
+        return self.select_related("section", "primary_topic", "lead_image").fetch_mode(
+            reader_fetch_mode()
         )
 
 
@@ -340,12 +330,12 @@ class Article(models.Model):
 
     @property
     def byline(self):
-        """Return the authors in byline order (prefetched by ``for_page()``)."""
+        """Return the authors in byline order (read by ``load_page_rows()``)."""
         return [byline.author for byline in self.bylines.all()]
 
     @property
     def topic_list(self):
-        """Return the article's topics by name (``for_page()`` loads them with the page)."""
+        """Return the article's topics by name (``load_page_rows()`` reads them)."""
         if not hasattr(self, "taggings"):
             return list(self.topics.all())
         return [tagging.tag for tagging in self.taggings]
@@ -357,10 +347,27 @@ class Article(models.Model):
             return ""
         return self.lead_image_caption or self.lead_image.caption
 
+    def load_page_rows(self):
+        """Read what the page's story shows besides its row, once, in a fixed number of queries.
+
+        Topics come through their tagging rows, in name order (see ``topic_list``).
+        """
+        if hasattr(self, "taggings"):
+            return
+        taggings = TaggedArticle.objects.select_related("tag").order_by("tag__name")
+        models.prefetch_related_objects(
+            [self],
+            models.Prefetch("bylines", queryset=Byline.objects.select_related("author")),
+            models.Prefetch("taggedarticle_set", queryset=taggings, to_attr="taggings"),
+            models.Prefetch(
+                "corrections", queryset=Correction.objects.public(), to_attr="public_corrections"
+            ),
+        )
+
     @property
     def modified_at(self):
         """Return when the story last changed for readers: its publication, an edit since, or
-        a correction or update note (``for_page()`` loads the notes)."""
+        a correction or update note (``load_page_rows()`` reads the notes)."""
         notes = getattr(self, "public_corrections", [])
         return max(
             [self.updated_at, *filter(None, [self.published_at]), *(n.published_at for n in notes)]

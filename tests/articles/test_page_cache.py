@@ -310,3 +310,42 @@ def test_a_change_made_by_another_process_drops_this_process_copy(story, redis_c
     deadline = time.monotonic() + 5
     while _get(url)["X-Cache"] == "hit":
         assert time.monotonic() < deadline, "the change made elsewhere was never heard"
+
+
+def test_an_approved_comment_makes_only_the_thread_again(story, committed, moderator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from caching import schedule
+    from tests.query_budgets import READERS
+
+    with committed():
+        for n in range(4):
+            relate(story, make_article(headline=f"Earlier talks, round {n}", section=story.section))
+    url = story.get_absolute_url()
+    _get(url)
+    with committed():
+        comment = make_comment(article=story, status="pending", body="A point well made.")
+    with committed():
+        comment_decide(comment=comment, status="approved", moderator=moderator)
+    # After any change the schedule is asked again once, for every page alike.
+    schedule.next_change()
+    with CaptureQueriesContext(connection) as queries:
+        page = _get(url)
+    html = page.content.decode()
+    assert page["X-Cache"] == "miss"
+    assert "A point well made." in html and "1 Comment" in html
+    # The rest of the page is as it was, from its stored parts.
+    assert "Talks resume in Istanbul" in html and "Earlier talks, round 3" in html
+    assert "Lena Marsh" in html and "application/ld+json" in html
+    # The database cache's own queries (the SQLite settings) are not the page's.
+    made = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith("SELECT") and "newsroom_cache" not in query["sql"]
+    ]
+    tables = " ".join(made)
+    for untouched in ("articles_byline", "articles_relatedlink", "articles_taggedarticle"):
+        assert untouched not in tables
+    assert len(made) == READERS["article, new thread only"]
+    assert _get(url).content == page.content
