@@ -1,5 +1,8 @@
 from django.utils.functional import SimpleLazyObject
 
+from caching import fragments
+from caching.pages import EVERY_PAGE
+
 from . import front
 from .models import Section
 
@@ -7,15 +10,29 @@ from .models import Section
 def navigation(request):
     """Give every template the sections for the navigation.
 
-    The QuerySet is lazy: pages that never show the navigation (the admin) never run it.
+    Lazy: pages that never show the navigation (the admin) never read it. Readers who share
+    pages share it too, stored with the site's key.
     """
-    return {"nav_sections": Section.objects.in_navigation()}
+
+    def sections():
+        return list(Section.objects.in_navigation())
+
+    return {
+        "nav_sections": SimpleLazyObject(
+            lambda: fragments.part(request, "navigation", [EVERY_PAGE], sections)
+        )
+    }
 
 
 def breaking_news(request):
     """Give every template the breaking-news banner, or None.
 
-    Lazy too: one query on the pages that show it (templates/includes/banner.html), none on
-    the others. The front page passes the banner it has read already.
+    Lazy too: read on the pages that show it (templates/includes/banner.html), never on the
+    others, and stored like the navigation. The front page passes the banner it has read
+    already.
     """
-    return {"breaking_news": SimpleLazyObject(front.current_banner)}
+    return {
+        "breaking_news": SimpleLazyObject(
+            lambda: fragments.part(request, "banner", [EVERY_PAGE], front.current_banner)
+        )
+    }

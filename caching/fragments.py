@@ -15,8 +15,8 @@ import hashlib
 
 from django.conf import settings
 
-from . import schedule, store
-from .pages import may_share
+from . import store
+from .pages import keep_until, may_share
 
 _NAME = "fragment:"
 
@@ -41,8 +41,7 @@ def part(request, name, keys, render, *, share=True):
     # What the part shows may have been read since the request began (the article itself).
     started = getattr(request, "page_cache_started", None) or store.clock()
     content = render()
-    until = started + settings.PAGE_CACHE_SECONDS
-    until = min(until, schedule.next_change() or until)
+    until = keep_until(request, started)
     entry = {"started": started, "until": until, "tags": sorted(keys), "content": content}
     store.put(name, entry, until=until)
     return content

@@ -15,6 +15,7 @@ backend every page comes from the shared store.
 import json
 import logging
 import os
+import pickle
 import threading
 from collections import OrderedDict
 
@@ -33,7 +34,7 @@ class LocalPages:
         self.cache = cache
         self.budget = budget
         self.channel = cache.make_key("page-cache:changes")
-        self.pages = OrderedDict()  # page name -> entry, least recently used first
+        self.pages = OrderedDict()  # page name -> (entry, bytes), least recently used first
         self.size = 0
         self.changed = {}  # key -> when it last changed, as far as this process has heard
         self.lock = threading.Lock()
@@ -46,7 +47,7 @@ class LocalPages:
         if not self.listening.is_set():
             return None
         with self.lock:
-            entry = self.pages.get(name)
+            entry, _ = self.pages.get(name, (None, 0))
             if entry is None:
                 return None
             if self._outdated(entry):
@@ -56,14 +57,14 @@ class LocalPages:
             return entry
 
     def keep(self, name, entry):
-        size = len(entry["content"])
+        size = _size(entry["content"])
         if not self.listening.is_set() or size > self.budget // 4:
             return
         with self.lock:
             if self._outdated(entry):
                 return
             self._drop(name)
-            self.pages[name] = entry
+            self.pages[name] = (entry, size)
             self.size += size
             while self.size > self.budget:
                 self._drop(next(iter(self.pages)))
@@ -95,9 +96,8 @@ class LocalPages:
         return any(self.changed.get(key, 0.0) >= started for key in entry["tags"])
 
     def _drop(self, name):
-        entry = self.pages.pop(name, None)
-        if entry is not None:
-            self.size -= len(entry["content"])
+        _, size = self.pages.pop(name, (None, 0))
+        self.size -= size
 
     def _forget(self):
         self.pages.clear()
@@ -131,6 +131,13 @@ class LocalPages:
                 elif message["type"] == "message":
                     change = json.loads(message["data"])
                     self.heard(change["keys"], change["at"])
+
+
+def _size(content):
+    """Return about how many bytes a copy holds: a page's or a part's text, or other data."""
+    if isinstance(content, (bytes, str)):
+        return len(content)
+    return len(pickle.dumps(content, pickle.HIGHEST_PROTOCOL))
 
 
 _process = {"pid": None, "pages": None}

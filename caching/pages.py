@@ -61,10 +61,11 @@ def cache_for_readers(view):
             response["Surrogate-Key"] = " ".join(sorted(keys))
             # Stored with the page, so a hit is not hashed again for ConditionalGetMiddleware.
             set_response_etag(response)
-            until = started + settings.PAGE_CACHE_SECONDS
             if settings.PAGE_CACHE_ENABLED:
-                until = min(until, schedule.next_change() or until)
+                until = keep_until(request, started)
                 response.page_cache_entry = {"started": started, "until": until, "tags": keys}
+            else:
+                until = started + settings.PAGE_CACHE_SECONDS
             mark_public(response, until)
         response["X-Cache"] = "miss"
         return response
@@ -80,6 +81,15 @@ def cache_tagged(view, *keys):
         return tag(view(request, *args, **kwargs), *keys)
 
     return cache_for_readers(tagged)
+
+
+def keep_until(request, started):
+    """Return until when what this request makes may be kept: not past the next scheduled
+    change, which is asked once per request however many parts it stores."""
+    until = started + settings.PAGE_CACHE_SECONDS
+    if not hasattr(request, "page_cache_next_change"):
+        request.page_cache_next_change = schedule.next_change()
+    return min(until, request.page_cache_next_change or until)
 
 
 def shareable(response):

@@ -28,8 +28,9 @@ def clock():
 def put(name, entry, *, until):
     """Keep a page's entry until ``until`` (a timestamp), giving each of its keys a record."""
     store = cache()
-    for key in entry["tags"]:
-        store.add(_KEY + key, 0.0, timeout=None)
+    records = [_KEY + key for key in entry["tags"]]
+    for record in set(records) - set(store.get_many(records)):
+        store.add(record, 0.0, timeout=None)
     store.set(_PAGE + name, entry, timeout=max(1, round(until - clock())))
     if (copies := local.pages(store)) is not None:
         copies.keep(name, entry)

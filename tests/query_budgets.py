@@ -39,9 +39,10 @@ READERS = {
     "article": 9,
     # With four editors' picks there is no fill-up to look for.
     "article, picks only": 8,
-    # With the page cache on, after a comment is approved: the story, its related cards and
-    # its metadata are stored; the article, this page of comments, the navigation, the banner.
-    "article, new thread only": 4,
+    # With the page cache on, after a comment is approved: the story, its related cards, its
+    # metadata, the navigation and the banner are stored; the article and this page of
+    # comments are read.
+    "article, new thread only": 2,
     # The article page's, and: the pinned entry, the count and page of the others, their
     # corrections, the key events.
     "live coverage": 14,

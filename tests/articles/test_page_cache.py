@@ -349,3 +349,17 @@ def test_an_approved_comment_makes_only_the_thread_again(story, committed, moder
         assert untouched not in tables
     assert len(made) == READERS["article, new thread only"]
     assert _get(url).content == page.content
+
+
+def test_staff_and_preview_links_are_never_given_the_readers_stored_parts(story, editor_client):
+    from articles import preview
+
+    url = story.get_absolute_url()
+    _get(url)
+    # A change that bypasses every signal: only a story made afresh can show it.
+    Article.objects.filter(pk=story.pk).update(body="<p>The delegations flew overnight.</p>")
+    assert "The delegations flew overnight." not in _get(url + "?utm_source=x").content.decode()
+    assert "The delegations flew overnight." in editor_client.get(url).content.decode()
+    token = preview.make_token(story, hours=1)
+    shared = Client().get(reverse("articles:preview", args=[token])).content.decode()
+    assert "The delegations flew overnight." in shared
