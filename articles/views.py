@@ -98,7 +98,19 @@ def article_detail(request, section, year, month, day, slug):
     articles = Article.objects.exclude(status=Article.Status.WITHDRAWN)
     if not is_editor:
         articles = articles.published()
-    article = articles.for_page().filter(slug=slug).first()
+
+    def story():
+        return articles.for_page().filter(slug=slug).first()
+
+    def shows(found):
+        # No story there (moved, gone) is not kept; the row carries the count of approved
+        # comments, which the thread shows.
+        if found is not None:
+            return [cache_keys.article(found.pk), cache_keys.comments(found.pk)]
+        return None
+
+    # Readers share the story's row like its parts: a new live entry reads no story.
+    article = fragments.part(request, f"article:{slug}", shows, story)
     if article is None:
         return _moved_or_gone(request, slug)
     if request.path != article.get_absolute_url():

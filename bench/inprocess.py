@@ -1,11 +1,15 @@
 """Time one page inside Django, without a server: queries, bytes, milliseconds (used by run.py).
 
     python bench/inprocess.py page /some/path/          JSON: queries, bytes, median ms
+    python bench/inprocess.py rerender /story/path/     the same, each request after a comment
+                                                        decision (the page's other parts stored)
     python bench/inprocess.py profile /some/path/       the heaviest functions, as text
     python bench/inprocess.py profile moderation        the same for the moderation desk
     python bench/inprocess.py moderation                JSON: the moderation desk's first pages
 
-The database and settings come from the environment, as for manage.py; run.py sets them.
+Pages are timed as the anchors' measure_inprocess.py times them: each request through
+Django's WSGI handler (what gunicorn calls), the median of 200 after 20 warm-ups. The
+database and settings come from the environment, as for manage.py; run.py sets them.
 """
 
 import cProfile
@@ -16,30 +20,42 @@ import pstats
 import statistics
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
-os.environ["PAGE_CACHE_ENABLED"] = "0"  # the origin's own work, every time
+# The origin's own work, every time; "rerender" turns the cache on for the stored parts.
+os.environ["PAGE_CACHE_ENABLED"] = "1" if sys.argv[1:2] == ["rerender"] else "0"
 
 import django
 
 django.setup()
 
+from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
+from django.test import Client, RequestFactory  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 
-def time_get(client, path, repeat):
-    """Return (median ms, p90 ms, queries, bytes) over `repeat` requests after one warm-up."""
-    client.get(path)
+def time_get(client, path, repeat, before=None):
+    """Return (median ms, p90 ms, queries, bytes) over ``repeat`` requests after warm-ups.
+
+    ``before()``, if given, runs ahead of each request, outside the time taken.
+    """
+    get = _wsgi_get if client is None else lambda path: client.get(path)
+    for _ in range(20):
+        if before:
+            before()
+        get(path)
     timings = []
     for _ in range(repeat):
+        if before:
+            before()
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
-            response = client.get(path)
+            response = get(path)
             timings.append(1000 * (time.perf_counter() - started))
         if response.status_code != 200:
             sys.exit(f"{path} answered {response.status_code}")
@@ -53,8 +69,60 @@ def time_get(client, path, repeat):
     }
 
 
+_handler = None
+
+
+@dataclass
+class _Answer:
+    status_code: int
+    headers: dict
+    content: bytes
+
+
+def _wsgi_get(path):
+    """GET the path through Django's WSGI handler, as a server would call it."""
+    global _handler
+    if _handler is None:
+        _handler = WSGIHandler()
+    environ = RequestFactory()._base_environ(
+        PATH_INFO=path.split("?")[0],
+        QUERY_STRING=path.partition("?")[2],
+        REQUEST_METHOD="GET",
+        SERVER_NAME="testserver",
+        SERVER_PORT="80",
+        HTTP_HOST="testserver",
+    )
+    answer = {}
+
+    def start_response(status, headers, *args):
+        answer.update(status=int(status.split()[0]), headers=dict(headers))
+
+    content = b"".join(_handler(environ, start_response))
+    return _Answer(answer["status"], answer["headers"], content)
+
+
 def page(path, repeat=200):
-    print(json.dumps({"path": path, **time_get(Client(), path, repeat)}))
+    print(json.dumps({"path": path, **time_get(None, path, repeat)}))
+
+
+def rerender(path, repeat=200):
+    """Time the story's page made again after a decision on one of its comments: only the
+    thread's key changed, so the story, cards, metadata and site parts come from the cache."""
+    from articles.cache_keys import comments
+    from articles.models import Article
+    from caching import store
+
+    article = Article.objects.get(slug=path.rstrip("/").rsplit("/", 1)[1])
+
+    def decided():
+        store.mark_changed([comments(article.pk)])
+        # A clock tick, so the page stored by the request before is older than the change.
+        time.sleep(0.001)
+
+    figures = time_get(None, path, repeat, before=decided)
+    if _wsgi_get(path).headers.get("X-Cache") != "hit":
+        sys.exit("the page was not stored after its re-render")
+    print(json.dumps({"path": path, **figures}))
 
 
 def profile(path, repeat=100):
@@ -150,4 +218,5 @@ def moderation(repeat=5):
 
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
-    {"page": page, "profile": profile, "moderation": moderation}[command](*args)
+    commands = {"page": page, "rerender": rerender, "profile": profile, "moderation": moderation}
+    commands[command](*args)

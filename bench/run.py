@@ -39,6 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import appserver
 import report
 import servers
 import wrk
@@ -52,7 +53,9 @@ DATABASE = "newsroom_bench"
 REFERENCE_SLUG = "trump-putin-agree-ukraine-ceasefire-talks"
 SEARCH = "housing"
 
-CACHED, UNCACHED, VARNISH = 8010, 8011, 6081
+CACHED, UNCACHED, RERENDER, VARNISH = 8010, 8011, 8012, 6081
+# The live coverage measured has this many entries (the demo's story, filled up).
+LIVE_ENTRIES = 1_000
 
 
 def main():
@@ -89,6 +92,8 @@ def main():
     results["build_small_s"] = seconds
     reference = find_reference(env)
     results["small"] = measure_phase("1,000 articles", env, work, reference, knobs)
+    step("App servers side by side (reference story, 1,000 articles)")
+    results["appservers"] = appserver.compare(env, work, reference["path"], knobs)
 
     step(f"Filling to {big[0]:,} articles and {big[1]:,} comments")
     results["big_size"] = big
@@ -212,7 +217,28 @@ def prepare_database(env):
     manage(env, "seed")
     counts = json.loads(manage(env, "shell", "-v0", "-c", COUNTS, capture=True))
     fill(env, 1_000 - counts["articles"], 10_000 - counts["comments"])
+    manage(env, "shell", "-v0", "-c", LIVE_FILL)
     return round(time.monotonic() - started, 1)
+
+
+# The demo's live coverage, filled to LIVE_ENTRIES entries, as a story followed all day.
+LIVE_FILL = f"""
+from datetime import timedelta
+from articles.models import Article, LiveEntry
+article = Article.objects.get(is_live=True)
+have = article.entries.count()
+first = article.entries.order_by("published_at").first().published_at
+LiveEntry.objects.bulk_create(
+    LiveEntry(
+        article=article,
+        title="" if n % 7 else f"Update {{n}}",
+        body=f"<p>Count update {{n}}: the tally moves on in the districts reported so far.</p>",
+        is_key_event=n % 50 == 0,
+        published_at=first - timedelta(minutes=n),
+    )
+    for n in range(1, {LIVE_ENTRIES} - have + 1)
+)
+"""
 
 
 COUNTS = """
@@ -252,8 +278,10 @@ typical = (
     Article.objects.published().filter(slug__startswith="fill", related_links__isnull=True)
     .order_by("-published_at").first()
 )
+live = Article.objects.get(is_live=True)
 print(json.dumps({{
-    "path": article.get_absolute_url(), "id": article.pk, "typical": typical.get_absolute_url()
+    "path": article.get_absolute_url(), "id": article.pk, "typical": typical.get_absolute_url(),
+    "live": live.get_absolute_url(), "live_entries": live.entries.count(),
 }}))
 """
     return json.loads(manage(env, "shell", "-v0", "-c", code, capture=True))
@@ -265,20 +293,30 @@ def measure_phase(label, env, work, reference, knobs, *, moderation=False):
     counts = json.loads(manage(env, "shell", "-v0", "-c", COUNTS, capture=True))
     inprocess = {
         "article": run_inprocess(env, "page", article),
+        "article, made again after a comment": run_inprocess(env, "rerender", article),
         "typical article": run_inprocess(env, "page", reference["typical"]),
         "front": run_inprocess(env, "page", "/"),
         "search": run_inprocess(env, "page", search),
+        "live coverage": run_inprocess(env, "page", reference["live"]),
     }
     if moderation:
         inprocess["moderation"] = json.loads(run_inprocess_raw(env, "moderation"))
     with servers.Stack() as stack:
         cached = stack.gunicorn(env, CACHED, page_cache=True, front_cache=VARNISH)
         uncached = stack.gunicorn(env, UNCACHED, page_cache=False)
+        # Every request follows a decision on one of the story's comments (bench/rerender.py).
+        rerender = stack.gunicorn(
+            {**env, "BENCH_CHANGED_KEY": f"comments-{reference['id']}"},
+            RERENDER,
+            page_cache=True,
+            app="bench.rerender:application",
+        )
         stack.varnish(work, backend_port=CACHED, port=VARNISH)
         etag = servers.etag(f"{cached.url}{article}")
         subjects = [
             wrk.Subject("article_uncached", f"{uncached.url}{article}"),
             wrk.Subject("typical_uncached", f"{uncached.url}{reference['typical']}"),
+            wrk.Subject("article_rerender", f"{rerender.url}{article}"),
             wrk.Subject("article_cached", f"{cached.url}{article}"),
             wrk.Subject("article_304", f"{cached.url}{article}", headers={"If-None-Match": etag}),
             wrk.Subject("article_varnish", f"http://127.0.0.1:{VARNISH}{article}"),
@@ -286,6 +324,7 @@ def measure_phase(label, env, work, reference, knobs, *, moderation=False):
             wrk.Subject("front_cached", f"{cached.url}/"),
             wrk.Subject("search_uncached", f"{uncached.url}{search}"),
             wrk.Subject("search_one_reader", f"{uncached.url}{search}", connections=1),
+            wrk.Subject("live_uncached", f"{uncached.url}{reference['live']}"),
             wrk.Subject(
                 "comment_post",
                 f"{uncached.url}/comments/post/{reference['id']}/",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+GRANIAN = str(ROOT / ".venv" / "bin" / "granian")
 
 
 @dataclass
@@ -18,18 +19,41 @@ class Server:
 
 
 class Stack(contextlib.ExitStack):
-    def gunicorn(self, env, port, *, page_cache, front_cache=None):
+    def gunicorn(self, env, port, *, page_cache, front_cache=None, app="newsroom.wsgi", **knobs):
+        """Start gunicorn with deploy/gunicorn.conf.py; ``knobs`` are its GUNICORN_* settings
+        (workers=3 sets GUNICORN_WORKERS=3)."""
         env = {
-            **env,
+            **_app_env(env, page_cache, front_cache),
             "GUNICORN_BIND": f"127.0.0.1:{port}",
-            "PAGE_CACHE_ENABLED": "1" if page_cache else "0",
-            "NEWSROOM_FRONT_CACHES": f"http://127.0.0.1:{front_cache}/" if front_cache else "",
+            **{f"GUNICORN_{name.upper()}": str(value) for name, value in knobs.items()},
         }
         process = self._start(
-            [GUNICORN, "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "newsroom.wsgi"],
-            env=env,
-            cwd=ROOT,
+            [GUNICORN, "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), app], env=env, cwd=ROOT
         )
+        server = Server(process, f"http://127.0.0.1:{port}")
+        wait_for(f"{server.url}/robots.txt", process)
+        return server
+
+    def granian(self, env, port, *, page_cache, workers, threads, front_cache=None):
+        """Start granian (a WSGI server written in Rust) on the same application."""
+        command = [
+            GRANIAN,
+            "--interface",
+            "wsgi",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--blocking-threads",
+            str(threads),
+            "--no-ws",
+            "--log-level",
+            "warning",
+            "newsroom.wsgi:application",
+        ]
+        process = self._start(command, env=_app_env(env, page_cache, front_cache), cwd=ROOT)
         server = Server(process, f"http://127.0.0.1:{port}")
         wait_for(f"{server.url}/robots.txt", process)
         return server
@@ -61,6 +85,14 @@ class Stack(contextlib.ExitStack):
         )
         self.callback(stop_process, process)
         return process
+
+
+def _app_env(env, page_cache, front_cache):
+    return {
+        **env,
+        "PAGE_CACHE_ENABLED": "1" if page_cache else "0",
+        "NEWSROOM_FRONT_CACHES": f"http://127.0.0.1:{front_cache}/" if front_cache else "",
+    }
 
 
 def stop_process(process):

@@ -29,8 +29,10 @@ def shared(request):
 def part(request, name, keys, render, *, share=True):
     """Return the part called ``name``: stored, or made by ``render()`` and kept.
 
-    ``render`` returns the part's HTML (or any picklable value); ``keys`` are what it shows.
-    Pass share=False where the part must be made fresh whatever the request (a preview).
+    ``render`` returns the part's HTML (or any picklable value); ``keys`` are what it shows,
+    or a function of what render() returned that says so, or returns None for what must not
+    be kept. Pass share=False where the part must be made fresh whatever the request (a
+    preview).
     """
     if not (share and shared(request)):
         return render()
@@ -41,6 +43,9 @@ def part(request, name, keys, render, *, share=True):
     # What the part shows may have been read since the request began (the article itself).
     started = getattr(request, "page_cache_started", None) or store.clock()
     content = render()
+    keys = keys(content) if callable(keys) else keys
+    if keys is None:
+        return content
     until = keep_until(request, started)
     entry = {"started": started, "until": until, "tags": sorted(keys), "content": content}
     store.put(name, entry, until=until)

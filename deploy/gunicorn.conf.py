@@ -28,7 +28,7 @@ else:
 # workers also keep idle keep-alive connections without tying up a process, as sync workers
 # would. 2 x cores + 1 processes (5 on two cores) with 4 threads each is 20 requests at once and
 # at most 20 database connections (see DATABASES in newsroom/settings.py).
-worker_class = "gthread"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 workers = int(os.environ.get("GUNICORN_WORKERS", 2 * _cores() + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
 
