@@ -163,7 +163,7 @@ def render(results):
         f"PostgreSQL {machine['postgres']}, {machine['varnish']}.",
         "",
         "Newsroom runs as in production: `DJANGO_DEBUG=0`, PostgreSQL, Redis, gunicorn with",
-        "`deploy/gunicorn.conf.py` (gthread workers, 2 × cores + 1 processes, 4 threads each),",
+        "`deploy/gunicorn.conf.py` (gthread workers, cores + 1 processes, 2 threads each),",
         "Varnish with `deploy/varnish/newsroom.vcl`. The anchors run gunicorn's sync workers (2",
         "processes) on SQLite. The page measured is the demo's reference story: about 900 words,",
         "lead image, 6 topics, 4 editors' picks, comments; the typical story is a generated one",

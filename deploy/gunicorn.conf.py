@@ -23,23 +23,27 @@ elif "PORT" in os.environ:
 else:
     bind = ["127.0.0.1:8000"]
 
-# Threads: most of a request's time, even for a page served from the cache, is spent waiting on
-# Redis, PostgreSQL or the client, and a thread releases the core while it waits. Threaded
-# workers also keep idle keep-alive connections without tying up a process, as sync workers
-# would. 2 x cores + 1 processes (5 on two cores) with 4 threads each is 20 requests at once and
-# at most 20 database connections (see DATABASES in newsroom/settings.py).
+# Threads: part of a request's time is spent waiting on PostgreSQL, Redis or the client, and a
+# thread releases the core while it waits; threaded workers also keep idle keep-alive
+# connections without tying up a process. But more threads than that waiting needs only make
+# readers queue behind each other for Python's lock: on 2 cores, 5 processes of 4 threads gave
+# a cached page's p99 at 92 ms, 3 processes of 2 threads at 4.6 ms and 50% more pages a second,
+# with the same rate of uncached pages (bench/appserver.py; bench/RESULTS.md). So cores + 1
+# processes of 2 threads: 6 requests at once on 2 cores, and as many database connections.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-workers = int(os.environ.get("GUNICORN_WORKERS", 2 * _cores() + 1))
-threads = int(os.environ.get("GUNICORN_THREADS", 4))
+workers = int(os.environ.get("GUNICORN_WORKERS", _cores() + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", 2))
 
 # Load Django once in the master: workers fork ready to serve, share its memory pages, and a
 # worker that is recycled (max_requests) comes back at once.
 preload_app = True
 
-# Recycle each worker after about a thousand requests, so a slow leak cannot grow for ever; the
-# jitter keeps the workers from all restarting at the same moment.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 1000))
-max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 100))
+# Recycle each worker after about twenty thousand requests, so a slow leak cannot grow for
+# ever; a restart is a pause for the readers it was serving (at a thousand requests, a cached
+# page's rate fell by a third), so not often. The jitter keeps the workers from all restarting
+# at the same moment.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 20_000))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", 2_000))
 
 # A request still running after 30 s is stuck: the worker is killed and replaced. The proxy in
 # front should give up at about the same time.

@@ -128,7 +128,7 @@ DATABASES = {
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         # Persistent connections, not a pool: each gunicorn thread serves one request at a time
         # and keeps its own connection, so a server holds at most workers x threads of them
-        # (20 with deploy/gunicorn.conf.py on two cores), a small fixed number. Django's psycopg
+        # (6 with deploy/gunicorn.conf.py on two cores), a small fixed number. Django's psycopg
         # pool would hold the same connections plus a pool thread per process, one that must not
         # be opened before gunicorn forks its preloaded app. Pooling across many app servers
         # belongs in PgBouncer, in front of PostgreSQL.
