@@ -1,10 +1,15 @@
 """The <picture> element for a library image, shared by the template tag and article bodies."""
 
+from django.core.files.storage import default_storage
 from django.utils.html import format_html, format_html_join
 
 from . import renditions as plans
 
 DEFAULT_SIZES = "100vw"
+# Pictures made from an image's rendition index, by everything the markup depends on; a
+# listing shows the same few dozen pictures again and again. Emptied past this many.
+_MADE = {}
+MOST_MADE = 2_000
 
 
 def _srcset(renditions):
@@ -27,8 +32,22 @@ def picture_html(
     ``renditions`` defaults to the image's ``rendition_index``, which costs no query. Without
     renditions (not made yet) the original file is shown, so a page never lacks its picture.
     """
+    options = (ratio, sizes, loading, fetchpriority, css_class, alt)
     if renditions is None:
-        renditions = image.stored_renditions()
+        # The address of each file is worked out once, not on every page that shows it.
+        index = tuple(tuple(entry.values()) for entry in image.rendition_index)
+        where = default_storage.base_url  # a test, or another storage, may move the files
+        key = (where, image.pk, image.file.name, image.width, image.height, image.alt_text)
+        key += (index, options)
+        if (made := _MADE.get(key)) is None:
+            if len(_MADE) >= MOST_MADE:
+                _MADE.clear()
+            made = _MADE[key] = _picture(image, image.stored_renditions(), *options)
+        return made
+    return _picture(image, renditions, *options)
+
+
+def _picture(image, renditions, ratio, sizes, loading, fetchpriority, css_class, alt):
     jpegs = plans.select(renditions, ratio, "jpeg")
     webps = plans.select(renditions, ratio, "webp")
     if not jpegs and ratio is not None:
