@@ -200,3 +200,11 @@ def test_clearing_the_cache_spares_other_keys_in_the_same_redis(redis_client):
     assert cache.get("probe") is None
     assert redis_client.get("elsewhere:probe") == b"keep"
     redis_client.delete("elsewhere:probe")
+
+
+def test_every_template_compiles_before_the_first_request():
+    from newsroom.warmup import compile_templates
+
+    loaded, broken = compile_templates()
+    assert broken == []
+    assert "articles/article_detail.html" in loaded and "base.html" in loaded
