@@ -100,16 +100,17 @@ def article_detail(request, section, year, month, day, slug):
         articles = articles.published()
 
     def story():
-        return articles.for_page().filter(slug=slug).first()
+        found = articles.for_page().filter(slug=slug).first()
+        if found is not None:
+            found.load_page_rows()
+        return found
 
     def shows(found):
-        # No story there (moved, gone) is not kept; the row carries the count of approved
-        # comments, which the thread shows.
-        if found is not None:
-            return [cache_keys.article(found.pk), cache_keys.comments(found.pk)]
-        return None
+        # No story there (moved, gone) is not kept.
+        return [cache_keys.article(found.pk)] if found is not None else None
 
-    # Readers share the story's row like its parts: a new live entry reads no story.
+    # Readers share the story's row and its bylines, topics and notes, like the page's parts:
+    # a part made again (a new live entry, a comment) reads none of them.
     article = fragments.part(request, f"article:{slug}", shows, story)
     if article is None:
         return _moved_or_gone(request, slug)

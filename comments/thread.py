@@ -40,7 +40,9 @@ def comments_context(request, article, *, form=None):
     """Return the template context for the article's comments block.
 
     One query whatever the number of comments: this page's threads, replies included, each
-    row carrying the number of top-level comments that the page numbers need.
+    row carrying the number of top-level comments that the page numbers need, and the number
+    of approved comments the heading shows (read here, not from the article's row, which
+    readers' pages may have stored from before the last decision).
     """
     # No thread has a billion pages; larger numbers would overflow the query's OFFSET.
     number = whole_number(request.GET.get("cpage", "1"), low=1, high=MOST_PAGES)
@@ -53,9 +55,11 @@ def comments_context(request, article, *, form=None):
     start = (number - 1) * per_page
     page_root_ids = roots.order_by("created_at", "pk").values("pk")[start : start + per_page]
     root_total = roots.order_by().values("article").annotate(n=Count("pk")).values("n")
+    approved = Comment.objects.approved().filter(article=article).order_by()
+    approved_total = approved.values("article").annotate(n=Count("pk")).values("n")
     everything = list(
         shown.filter(Q(pk__in=page_root_ids) | Q(root__in=page_root_ids))
-        .annotate(root_total=Subquery(root_total))
+        .annotate(root_total=Subquery(root_total), approved_total=Subquery(approved_total))
         .order_by("created_at", "pk")
     )
     total = everything[0].root_total if everything else 0
@@ -80,6 +84,7 @@ def comments_context(request, article, *, form=None):
         form = CommentForm(article=article, initial={"parent": parent})
     return {
         "comment_notice": pop_notice(request),
+        "comment_total": (everything[0].approved_total or 0) if everything else 0,
         "comments": roots,
         "comments_page": page,
         "comment_form": form,

@@ -39,10 +39,14 @@ READERS = {
     "article": 9,
     # With four editors' picks there is no fill-up to look for.
     "article, picks only": 8,
-    # With the page cache on, after a comment is approved: the story, its related cards, its
-    # metadata, the navigation and the banner are stored; the article and this page of
-    # comments are read.
-    "article, new thread only": 2,
+    # With the page cache on, after a comment is approved: the story's row with its bylines,
+    # topics and notes, its parts, the navigation and the banner are stored; only this page
+    # of comments is read.
+    "article, new thread only": 1,
+    # With the page cache on, after a new live entry: the live coverage's queries above (the
+    # pinned entry, the count and page of the others, their corrections, the key events), for
+    # its entries and its metadata; nothing else.
+    "live coverage, new entry only": 5,
     # The article page's, and: the pinned entry, the count and page of the others, their
     # corrections, the key events.
     "live coverage": 14,

@@ -363,3 +363,37 @@ def test_staff_and_preview_links_are_never_given_the_readers_stored_parts(story,
     token = preview.make_token(story, hours=1)
     shared = Client().get(reverse("articles:preview", args=[token])).content.decode()
     assert "The delegations flew overnight." in shared
+
+
+def test_a_new_live_entry_makes_only_the_entries_again(committed):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from caching import schedule
+    from tests.factories import make_live_entry
+    from tests.query_budgets import READERS
+
+    with committed():
+        live = make_article(headline="Count goes on through the night", is_live=True)
+        relate(live, make_article(headline="How the count works"))
+        make_live_entry(article=live, body="<p>Polls have closed.</p>")
+    url = live.get_absolute_url()
+    _get(url)
+    with committed():
+        make_live_entry(article=live, body="<p>The first district has reported.</p>")
+    schedule.next_change()
+    with CaptureQueriesContext(connection) as queries:
+        page = _get(url)
+    html = page.content.decode()
+    assert page["X-Cache"] == "miss"
+    assert "The first district has reported." in html and "Polls have closed." in html
+    assert "How the count works" in html and "Count goes on through the night" in html
+    made = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith("SELECT") and "newsroom_cache" not in query["sql"]
+    ]
+    tables = " ".join(made)
+    for untouched in ("articles_byline", "articles_relatedlink", "comments_comment"):
+        assert untouched not in tables
+    assert len(made) == READERS["live coverage, new entry only"]
