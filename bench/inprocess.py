@@ -5,6 +5,7 @@
                                                         decision (the page's other parts stored)
     python bench/inprocess.py profile /some/path/       the heaviest functions, as text
     python bench/inprocess.py profile moderation        the same for the moderation desk
+    python bench/inprocess.py profile-rerender /story/  the same for the page made again
     python bench/inprocess.py moderation                JSON: the moderation desk's first pages
 
 Pages are timed as the anchors' measure_inprocess.py times them: each request through
@@ -27,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver"
 # The origin's own work, every time; "rerender" turns the cache on for the stored parts.
-os.environ["PAGE_CACHE_ENABLED"] = "1" if sys.argv[1:2] == ["rerender"] else "0"
+os.environ["PAGE_CACHE_ENABLED"] = "1" if "rerender" in sys.argv[1:2][0] else "0"
 
 import django
 
@@ -105,7 +106,7 @@ def page(path, repeat=200):
     print(json.dumps({"path": path, **time_get(None, path, repeat)}))
 
 
-def rerender(path, repeat=200):
+def rerender(path, repeat=200, *, profiled=False):
     """Time the story's page made again after a decision on one of its comments: only the
     thread's key changed, so the story, cards, metadata and site parts come from the cache."""
     from articles.cache_keys import comments
@@ -119,22 +120,30 @@ def rerender(path, repeat=200):
         # A clock tick, so the page stored by the request before is older than the change.
         time.sleep(0.001)
 
+    if profiled:
+        return profile(path, before=decided)
     figures = time_get(None, path, repeat, before=decided)
     if _wsgi_get(path).headers.get("X-Cache") != "hit":
         sys.exit("the page was not stored after its re-render")
     print(json.dumps({"path": path, **figures}))
 
 
-def profile(path, repeat=100):
+def profile_rerender(path):
+    rerender(path, profiled=True)
+
+
+def profile(path, repeat=100, before=None):
     client = Client()
     if path == "moderation":
         client, path = moderator_client(), f"{DESK}?queue=pending"
     client.get(path)
     profiler = cProfile.Profile()
-    profiler.enable()
     for _ in range(repeat):
+        if before:
+            before()
+        profiler.enable()
         client.get(path)
-    profiler.disable()
+        profiler.disable()
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
     stats.sort_stats("tottime").print_stats(20)
@@ -218,5 +227,11 @@ def moderation(repeat=5):
 
 if __name__ == "__main__":
     command, *args = sys.argv[1:]
-    commands = {"page": page, "rerender": rerender, "profile": profile, "moderation": moderation}
+    commands = {
+        "page": page,
+        "rerender": rerender,
+        "profile": profile,
+        "profile-rerender": profile_rerender,
+        "moderation": moderation,
+    }
     commands[command](*args)

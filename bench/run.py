@@ -369,12 +369,21 @@ def run_inprocess(env, *arguments):
 def profiles(env, reference, results):
     """Where the time goes: always for the article page, and for any latency target missed."""
     step("Profiles")
-    found = {"article page, uncached": run_inprocess_raw(env, "profile", reference["path"])}
-    targets = report.targets(results)
-    if not targets["search"]["met"]:
-        found["search"] = run_inprocess_raw(env, "profile", f"/search/?q={SEARCH}")
-    if not targets["moderation"]["met"]:
-        found["moderation desk"] = run_inprocess_raw(env, "profile", "moderation")
+    found = {
+        "article page, uncached": run_inprocess_raw(env, "profile", reference["path"]),
+        "article page, made again after a comment": run_inprocess_raw(
+            env, "profile-rerender", reference["path"]
+        ),
+    }
+    missed = {key for key, target in report.targets(results).items() if not target["met"]}
+    for name, path, keys in [
+        ("front page, uncached", "/", ("front",)),
+        ("search", f"/search/?q={SEARCH}", ("search", "search_rate")),
+        ("live coverage, uncached", reference["live"], ("live",)),
+        ("moderation desk", "moderation", ("moderation",)),
+    ]:
+        if any(key.split(" at ")[0] in keys for key in missed):
+            found[name] = run_inprocess_raw(env, "profile", path)
     return found
 
 
