@@ -87,6 +87,7 @@ STORM_MEMORY_MIB = 70
 STORM_PAGE_SECONDS = 1
 STORM_RENDERS = 1.5  # "about one" render per change on each page readers load
 STORM_READER_PAGES = ("front", "lead story", "live coverage")
+PLURALS = {"entry": "entries", "comment": "comments", "correction": "corrections"}
 KIND_NAMES = {
     "entry": "Live entry, on the coverage page",
     "comment": "Approved comment, on the lead story's thread",
@@ -198,7 +199,10 @@ def storm_section(storm, memory_baseline):
         f"{storm['errors']['pollers']} / {storm['errors']['watcher']} | 0 | "
         f"{verdict('storm_errors')} |",
     ]
-    for kind, row in storm["visible"].items():
+    for kind in KIND_NAMES:
+        if kind not in storm["visible"]:
+            continue
+        row = storm["visible"][kind]
         figure = (
             f"{row['p50_s']:.2f} / {row['max_s']:.2f} s ({row['seen']} of {row['changes']} seen)"
             if row["seen"]

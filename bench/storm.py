@@ -89,13 +89,20 @@ def main():
         if not shutil.which(tool):
             sys.exit(f"Missing {tool}: apt-get install wrk varnish varnish-modules")
     work = Path(os.environ.get("STORM_WORK", "/tmp/newsroom-storm"))
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
     env = run.newsroom_env(work, database=DATABASE, redis_url=REDIS_URL)
     exists = run.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'").strip()
-    if args.reuse and exists:
-        run.manage(env, "collectstatic", "--noinput", "-v0")  # the work folder was emptied
-    else:
+    reuse = args.reuse and exists and (work / "media").is_dir()
+    # The database's pictures and the static files live in the work folder: a reused
+    # database keeps them, the rest is the last storm's.
+    for path in work.glob("*") if work.exists() else []:
+        if reuse and path.name in ("static", "media"):
+            continue
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    work.mkdir(parents=True, exist_ok=True)
+    if not reuse:
         run.step(f"Building the 1,000-article database {DATABASE}")
         run.prepare_database(env, DATABASE)
     try:
@@ -160,7 +167,10 @@ def storm(env, work, reference, *, seconds=120, ports=PORTS):
             stack_env, ports["gunicorn"], page_cache=True, front_cache=ports["varnish"]
         )
         front = stack.varnish(work, backend_port=ports["gunicorn"], port=ports["varnish"])
-        for path in [*pages.values(), f"{plan['live']['path']}updates/?after=0"]:
+        for path in [
+            *pages.values(),
+            f"{plan['live']['path']}updates/?after={plan['live']['newest']}",
+        ]:
             servers.etag(f"{varnish_url}{path}")  # every page in Varnish before the start
         start = time.time() + 6  # time for the helpers to start Python and Django
         config = {
@@ -211,16 +221,16 @@ def storm(env, work, reference, *, seconds=120, ports=PORTS):
 
 
 def newsroom_setup(env, run_id, *, comments):
-    return json.loads(
-        subprocess.run(
-            [run.PYTHON, str(BENCH / "storm_newsroom.py"), "setup", run_id, str(comments)],
-            env=env,
-            cwd=run.ROOT,
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
+    done = subprocess.run(
+        [run.PYTHON, str(BENCH / "storm_newsroom.py"), "setup", run_id, str(comments)],
+        env=env,
+        cwd=run.ROOT,
+        capture_output=True,
+        text=True,
     )
+    if done.returncode:
+        sys.exit(f"The storm's setup failed:\n{done.stderr}")
+    return json.loads(done.stdout)
 
 
 def watched_pages(plan):
