@@ -248,7 +248,7 @@ def storm_section(storm, memory_baseline):
     ]
     for page, figures in storm["origin"].items():
         purged = " and ".join(
-            f"{changes.get(kind, 0)} {kind}s" for kind in storm["purged_by"].get(page, ())
+            f"{changes.get(kind, 0)} {PLURALS[kind]}" for kind in storm["purged_by"].get(page, ())
         )
         lines.append(
             f"| {page} | {figures['requests']:,} | {figures['renders']:,} | "
