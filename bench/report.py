@@ -129,8 +129,11 @@ def storm_targets(storm, memory_baseline):
         "storm_pages": {
             "what": "Storm: each change on its page ≤ 1 s after its commit",
             "figure": "; ".join(
-                f"{kind}: max {row['max_s']:.2f} s" if row["max_s"] is not None else f"{kind}: –"
-                for kind, row in visible.items()
+                f"{PLURALS[kind]}: max {visible[kind]['max_s']:.2f} s"
+                if visible[kind]["max_s"] is not None
+                else f"{PLURALS[kind]}: –"
+                for kind in KIND_NAMES
+                if kind in visible
             ),
             "met": not late,
             "short": "; ".join(late) + " (first reader)" if late else "",
@@ -182,9 +185,9 @@ def storm_section(storm, memory_baseline):
         "",
         f"`bench/storm.py`, {storm['seconds']} s: {storm['readers']} readers (wrk, one "
         "thread) go round the front page, the lead story and the live coverage through "
-        f"Varnish; meanwhile {changes.get('entry', 0)} live entries (every 5 s), "
-        f"{changes.get('comment', 0)} comment approvals (every 2 s) and "
-        f"{changes.get('correction', 0)} corrections of the lead story (every 20 s), and "
+        f"Varnish; meanwhile {many(changes.get('entry', 0), 'live entry', 'live entries')} "
+        f"(every 5 s), {many(changes.get('comment', 0), 'comment approval')} (every 2 s) and "
+        f"{many(changes.get('correction', 0), 'correction')} of the lead story (every 20 s), and "
         f"{storm['pollers']:,} live readers poll the updates every {storm['poll_seconds']} s "
         "with If-None-Match. A watcher reloads each changed page every "
         f"{storm['watch_ms']:.0f} ms; it and the pollers go on {storm['tail_seconds']} s after "
@@ -248,7 +251,8 @@ def storm_section(storm, memory_baseline):
     ]
     for page, figures in storm["origin"].items():
         purged = " and ".join(
-            f"{changes.get(kind, 0)} {PLURALS[kind]}" for kind in storm["purged_by"].get(page, ())
+            many(changes.get(kind, 0), kind, PLURALS[kind])
+            for kind in storm["purged_by"].get(page, ())
         )
         lines.append(
             f"| {page} | {figures['requests']:,} | {figures['renders']:,} | "
@@ -285,6 +289,10 @@ def storm_section(storm, memory_baseline):
                 + (f"; the next change there committed {after:.2f} s after it" if after else "")
             )
     return lines
+
+
+def many(n, one, more=None):
+    return f"{n:,} {one if n == 1 else more or one + 's'}"
 
 
 def percent(share):
