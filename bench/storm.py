@@ -182,7 +182,12 @@ def storm(env, work, reference, *, seconds=120, ports=PORTS):
             "end": start + seconds + tail,
         }
         helpers = [
-            helper(stack, work, "watch", {**config, "pages": pages, "interval": WATCH_SECONDS}),
+            helper(
+                stack,
+                work,
+                "watch",
+                {**config, "pages": pages, "links": page_links(plan), "interval": WATCH_SECONDS},
+            ),
             helper(
                 stack,
                 work,
@@ -248,6 +253,16 @@ def watched_pages(plan):
         if number > 1:
             pages[f"comments page {number}"] = f"{plan['reference']['path']}?cpage={number}"
     return pages
+
+
+def page_links(plan):
+    """Where the watcher finds each later page of comments: the link on the page before."""
+    links = {}
+    for number in plan["comment_pages"]:
+        if number > 1:
+            before = "lead story" if number == 2 else f"comments page {number - 1}"
+            links[f"comments page {number}"] = [before, f"cpage={number}#comments"]
+    return links
 
 
 def started(stack, work, name, command, env=None):
@@ -431,14 +446,15 @@ def summarise(work, plan, *, seconds, tail, readers, cpu, varnish, log_start, me
     changes = [json.loads(line) for line in (work / "changes.jsonl").read_text().splitlines()]
     watched = json.loads((work / "watch-found.json").read_text())
     polled = json.loads((work / "poll-found.json").read_text())
+    start = json.loads((work / "watch.json").read_text())["start"]
     kinds = Counter(change["kind"] for change in changes)
     origin = origin_requests(work, plan, log_start)
     watcher_errors = sum(page["errors"] for page in watched["pages"].values())
     watcher_bad = sum(
         n
-        for name, page in watched["pages"].items()
+        for page in watched["pages"].values()
         for status, n in page["statuses"].items()
-        if status != "200" and not not_yet(name, status)
+        if status != "200"
     )
     return {
         "seconds": seconds,
@@ -466,6 +482,10 @@ def summarise(work, plan, *, seconds, tail, readers, cpu, varnish, log_start, me
         "visible": visibility(changes, watched),
         "shown_on": shown_on(watched),
         "watcher": watched["pages"],
+        # When the watcher found the link to each later page of comments, from the start.
+        "linked_after_s": {
+            page: round(moment - start, 2) for page, moment in watched["linked"].items()
+        },
         "purged_by": PURGED_BY,
         "polls": poll_figures(changes, polled),
         "origin": origin,
@@ -475,11 +495,6 @@ def summarise(work, plan, *, seconds, tail, readers, cpu, varnish, log_start, me
         "cores": len(os.sched_getaffinity(0)),
         "memory": memory,
     }
-
-
-def not_yet(page, status):
-    # A later page of comments is "not found" until the thread grows to it.
-    return page_kind(page) == "comments page" and status == "404"
 
 
 def first_errors(watched):

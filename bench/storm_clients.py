@@ -102,14 +102,22 @@ def describe(error):
 
 
 async def watch_page(config, name, path, found, pattern):
-    """Reload one page every interval until the end; note when each marker first shows."""
+    """Reload one page every interval until the end; note when each marker first shows.
+
+    A page reached by a link (a later page of comments) is loaded only once the page before
+    it links to it, as a reader would find it: asked for earlier, it does not exist yet.
+    """
     client = Client(config["host"], config["port"])
     seen = found["seen"][name] = {}
     figures = found["pages"][name] = {"path": path, "requests": 0, "statuses": Counter()}
+    linked_from = config["links"].get(name)
     durations, errors = [], []
     tick = config["start"]
     while tick < config["end"]:
         await until(tick)
+        tick = tick + config["interval"]
+        if linked_from and name not in found["linked"]:
+            continue
         began = time.time()
         try:
             status, _, body = await client.get(path)
@@ -122,9 +130,12 @@ async def watch_page(config, name, path, found, pattern):
             figures["statuses"][status] += 1
             for match in set(pattern.findall(body)):
                 seen.setdefault(match.decode(), done)
+            for target, (source, needle) in config["links"].items():
+                if source == name and needle.encode() in body:
+                    found["linked"].setdefault(target, done)
         figures["requests"] += 1
         # The next reload an interval after the last began, or at once if that one was slow.
-        tick = max(tick + config["interval"], time.time())
+        tick = max(tick, time.time())
     client.close()
     figures["errors"] = len(errors)
     figures["first_errors"] = errors[:5]
@@ -133,7 +144,7 @@ async def watch_page(config, name, path, found, pattern):
 
 
 async def watch(config):
-    found = {"seen": {}, "pages": {}}
+    found = {"seen": {}, "pages": {}, "linked": {}}
     pattern = markers(config)
     await asyncio.gather(
         *(watch_page(config, name, path, found, pattern) for name, path in config["pages"].items())
