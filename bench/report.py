@@ -274,7 +274,11 @@ def storm_section(storm, memory_baseline):
         + "; ".join(
             f"{page}: {', '.join(kinds) or 'none'}" for page, kinds in storm["shown_on"].items()
         )
-        + ".",
+        + "."
+        + "".join(
+            f" The watcher found the link to {page} {seconds:.1f} s into the storm."
+            for page, seconds in storm.get("linked_after_s", {}).items()
+        ),
     ]
     slow = [row for kind in storm["visible"].values() for row in kind["slow"]]
     if slow:
