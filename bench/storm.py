@@ -37,6 +37,8 @@ from collections import Counter
 from pathlib import Path
 from urllib.parse import parse_qs
 
+import redis
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import report
@@ -137,8 +139,6 @@ def run_on_copy(env, work, reference, *, seconds=120):
 
 def forget_cache(env):
     """Delete the run's keys from Redis: the page cache keeps its keys' records for ever."""
-    import redis
-
     client = redis.Redis.from_url(env["REDIS_URL"])
     for key in client.scan_iter(f"{env['DJANGO_CACHE_KEY_PREFIX']}:*", count=1000):
         client.delete(key)
@@ -205,9 +205,9 @@ def storm(env, work, reference, *, seconds=120, ports=PORTS):
         readers, cpu, varnish_before, log_start = load(
             work, plan, (origin, front), database_name(env), start, seconds
         )
-        for process in helpers:
+        for name, process in helpers:
             if process.wait() != 0:
-                sys.exit(f"{process.args[2]} failed:\n{Path(process.stderr.name).read_text()}")
+                sys.exit(f"The storm's {name} failed:\n{(work / f'{name}.err').read_text()}")
         varnish_after = varnish_stats(work)
         memory = servers.worker_memory(origin.process.pid)
     figures = summarise(
@@ -266,13 +266,13 @@ def page_links(plan):
 
 
 def started(stack, work, name, command, env=None):
-    """Start a helper of the storm, stopped with the stack; its errors go to a file."""
-    errors = (work / f"{name}.err").open("w")
-    process = subprocess.Popen(
-        command, env=env, cwd=run.ROOT, stdout=subprocess.DEVNULL, stderr=errors
-    )
+    """Start a helper of the storm, stopped with the stack; its errors go to NAME.err."""
+    with (work / f"{name}.err").open("w") as errors:
+        process = subprocess.Popen(
+            command, env=env, cwd=run.ROOT, stdout=subprocess.DEVNULL, stderr=errors
+        )
     stack.callback(servers.stop_process, process)
-    return process
+    return name, process
 
 
 def helper(stack, work, role, config):
