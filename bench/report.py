@@ -226,6 +226,13 @@ def storm_section(storm, memory_baseline):
             f"≥ {polls['fewest_pollers_per_entry']:,} pollers) | – | |",
         ]
     share = polls["share_304"]
+    if "stale" in polls:
+        stale = polls["stale"]
+        lines.append(
+            f"| Poll answers missing an entry committed over 1 s before the poll | "
+            f"{stale['polls']:,} ({stale['share']:.1%}); the oldest entry missed had committed "
+            f"{stale['worst_s']:.1f} s before | – | |"
+        )
     lines += [
         f"| Polls answered 304: during the storm / after it | {percent(share.get('storm'))} / "
         f"{percent(share.get('tail'))} of {polls['polls']:,} polls (p50 {polls['p50_ms']:.1f} "

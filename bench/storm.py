@@ -595,6 +595,7 @@ def poll_figures(changes, polled):
             every.append(max(times) - change["commit"])
     return {
         "statuses": statuses,
+        "stale": stale_polls(changes, polled["log"]),
         "share_304": {
             phase: round(counts.get(304, 0) / sum(counts.values()), 4) if counts else None
             for phase, counts in statuses.items()
@@ -609,6 +610,26 @@ def poll_figures(changes, polled):
         "first_max_s": round(max(first), 3) if first else None,
         "last_p50_s": round(statistics.median(every), 3) if every else None,
         "last_max_s": round(max(every), 3) if every else None,
+    }
+
+
+def stale_polls(changes, log, *, grace=1.0):
+    """Polls answered without an entry that had committed more than ``grace`` seconds before
+    the poll began: the answer came from a copy made before that entry, kept after its purge.
+    Returns how many, and the longest an entry had been committed when an answer missed it."""
+    entries = sorted((c["id"], c["commit"]) for c in changes if c["kind"] == "entry")
+    stale, worst = 0, 0.0
+    for began, _after, status, newest in log:
+        if status not in (200, 304):
+            continue
+        missed = [commit for pk, commit in entries if pk > newest and commit < began - grace]
+        if missed:
+            stale += 1
+            worst = max(worst, began - min(missed))
+    return {
+        "polls": stale,
+        "share": round(stale / len(log), 4) if log else 0,
+        "worst_s": round(worst, 2),
     }
 
 

@@ -164,6 +164,9 @@ class Polls:
         self.first_errors = []
         self.seen = {}  # marker -> when each poller that got it got it
         self.durations = []
+        # Each answered poll: when it began, the newest entry the poller had, the status and
+        # the newest entry in the answer; storm.py finds the answers that missed an entry.
+        self.log = []
 
     def as_dict(self):
         return {
@@ -171,6 +174,7 @@ class Polls:
             "errors": dict(self.errors),
             "first_errors": self.first_errors,
             "seen": self.seen,
+            "log": self.log,
             "p50_ms": round(statistics.median(self.durations) * 1000, 2),
             "p99_ms": round(statistics.quantiles(self.durations, n=100)[98] * 1000, 2),
         }
@@ -199,14 +203,17 @@ async def poller(config, number, polls, pattern):
             done = time.time()
             polls.durations.append(done - began)
             polls.statuses[phase][status] += 1
+            newest = after
             if status == 200:
                 etag = answer.get("etag")
                 update = json.loads(body)
+                newest = update["newest"]
                 for match in set(pattern.findall(update["html"].encode())):
                     polls.seen.setdefault(match.decode(), []).append(done)
-                if update["count"]:
-                    # The reader shows them: the page now starts from the newest, afresh.
-                    after, etag = update["newest"], None
+            polls.log.append((round(began, 3), after, status, newest))
+            if status == 200 and update["count"]:
+                # The reader shows them: the page now starts from the newest, afresh.
+                after, etag = newest, None
         tick += config["interval"]
 
 

@@ -99,7 +99,8 @@ def setup(run, comments):
 
 
 def committed(change):
-    """Run the change in a transaction; return the times it committed and its purges ended.
+    """Run the change in a transaction; return the times it committed and its purges ended,
+    and the id of the row it made.
 
     The first on_commit callback runs before those the change registered (the page cache's
     flush, which purges Varnish), so it stamps the commit itself.
@@ -107,8 +108,8 @@ def committed(change):
     stamps = []
     with transaction.atomic():
         transaction.on_commit(lambda: stamps.append(time.time()))
-        change()
-    return stamps[0], time.time()
+        row = change()
+    return stamps[0], time.time(), row.pk
 
 
 def post_entry(plan, n, editor):
@@ -117,7 +118,12 @@ def post_entry(plan, n, editor):
         author_id=plan["live"]["author"],
         body=f"<p>Another county has counted its votes, {marker(plan['run'], 'entry', n)}.</p>",
     )
-    return committed(lambda: live.entry_save(entry=entry, user=editor))
+
+    def save():
+        live.entry_save(entry=entry, user=editor)
+        return entry
+
+    return committed(save)
 
 
 def approve_comment(plan, n, moderator):
@@ -153,6 +159,7 @@ def correct_lead(plan, n, editor):
             before_url=article.get_absolute_url(),
             save_rows=note.save,
         )
+        return note
 
     return committed(save)
 
@@ -177,10 +184,11 @@ def changes(plan, log, start, seconds):
         for at, kind, n in schedule(seconds):
             time.sleep(max(0.0, start + at - time.time()))
             began = time.time()
-            commit, flushed = make[kind](plan, n, who[kind])
+            commit, flushed, pk = make[kind](plan, n, who[kind])
             row = {
                 "kind": kind,
                 "marker": marker(plan["run"], kind, n),
+                "id": pk,
                 "due": start + at,
                 "began": began,
                 "commit": commit,
