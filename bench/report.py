@@ -143,6 +143,233 @@ def targets(results):
     return found
 
 
+# The big-news storm (bench/storm.py)
+
+# A worker's resident memory, uncached, before the storm work: the issue's "today's" figure.
+STORM_MEMORY_MIB = 70
+STORM_PAGE_SECONDS = 1
+STORM_RENDERS = 1.5  # "about one" render per change on each page readers load
+STORM_READER_PAGES = ("front", "lead story", "live coverage")
+PLURALS = {"entry": "entries", "comment": "comments", "correction": "corrections"}
+KIND_NAMES = {
+    "entry": "Live entry, on the coverage page",
+    "comment": "Approved comment, on the lead story's thread",
+    "correction": "Correction, on the lead story",
+}
+
+
+def storm_memory_baseline(results):
+    """The issue's "today's" figure: a worker's memory, uncached, before this work (the
+    2026-11-25 run: 72, 69, 66, 62 and 50 MiB); the run's own would move with the code."""
+    return STORM_MEMORY_MIB
+
+
+def storm_targets(storm, memory_baseline):
+    errors = storm["errors"]
+    total = sum(errors.values())
+    visible = storm["visible"]
+    late = [
+        f"{kind} {row['max_s']:.2f} s" if row["max_s"] is not None else f"{kind} never seen"
+        for kind, row in visible.items()
+        if row["seen"] < row["changes"] or row["max_s"] > STORM_PAGE_SECONDS
+    ]
+    polls = storm["polls"]
+    poll_limit = storm["poll_seconds"] + 1
+    first = polls["first_max_s"]
+    renders = storm["renders_per_change"]
+    worst = max(renders.get(page, 0) for page in STORM_READER_PAGES)
+    rss = max(worker["rss"] for worker in storm["memory"])
+    return {
+        "storm_errors": {
+            "what": "Big-news storm: no errors (readers, pollers, watcher)",
+            "figure": f"{total} ({errors['readers']} / {errors['pollers']} / {errors['watcher']})",
+            "met": total == 0,
+            "short": f"{total} errors",
+        },
+        "storm_pages": {
+            "what": "Storm: each change on its page ≤ 1 s after its commit",
+            "figure": "; ".join(
+                f"{PLURALS[kind]}: max {visible[kind]['max_s']:.2f} s"
+                if visible[kind]["max_s"] is not None
+                else f"{PLURALS[kind]}: –"
+                for kind in KIND_NAMES
+                if kind in visible
+            ),
+            "met": not late,
+            "short": "; ".join(late) + " (first reader)" if late else "",
+        },
+        "storm_polls": {
+            "what": f"Storm: each live entry reaches the first poller ≤ {poll_limit} s after it",
+            "figure": f"max {first:.2f} s; every poller had it within {polls['last_max_s']:.1f} s"
+            if first is not None
+            else "no entry reached a poller",
+            "met": first is not None
+            and first <= poll_limit
+            and polls["entries_seen"] == polls["entries"],
+            "short": f"{first - poll_limit:.1f} s over" if first else "none seen",
+        },
+        "storm_renders": {
+            "what": f"Storm: about one origin render per change (≤ {STORM_RENDERS}) per page "
+            "readers load",
+            "figure": ", ".join(
+                f"{page} {renders.get(page, 0):.2f}" for page in STORM_READER_PAGES
+            ),
+            "met": worst <= STORM_RENDERS,
+            "short": f"{worst:.1f} renders per change on one page",
+        },
+        "storm_memory": {
+            "what": "Storm: worker resident memory afterwards ≤ 1.2× today's",
+            "figure": f"{rss:.0f} MiB at most, against {memory_baseline:.0f} MiB",
+            "met": rss <= 1.2 * memory_baseline,
+            "short": f"{rss / memory_baseline:.2f}×",
+        },
+    }
+
+
+def storm_section(storm, memory_baseline):
+    """The storm's figures as a section of RESULTS.md (also what storm.py prints)."""
+    readers = storm["reader_load"]
+    polls = storm["polls"]
+    cpu = storm["cpu"]
+    renders = storm["renders_per_change"]
+    changes = storm["changes"]
+    targets = storm_targets(storm, memory_baseline)
+
+    def verdict(key):
+        target = targets[key]
+        return "yes" if target["met"] else f"**no**, {target['short']}"
+
+    lines = [
+        "",
+        "## Big-news storm",
+        "",
+        f"`bench/storm.py`, {storm['seconds']} s: {storm['readers']} readers (wrk, one "
+        "thread) go round the front page, the lead story and the live coverage through "
+        f"Varnish; meanwhile {many(changes.get('entry', 0), 'live entry', 'live entries')} "
+        f"(every 5 s), {many(changes.get('comment', 0), 'comment approval')} (every 2 s) and "
+        f"{many(changes.get('correction', 0), 'correction')} of the lead story (every 20 s), and "
+        f"{storm['pollers']:,} live readers poll the updates every {storm['poll_seconds']} s "
+        "with If-None-Match. A watcher reloads each changed page every "
+        f"{storm['watch_ms']:.0f} ms; it and the pollers go on {storm['tail_seconds']} s after "
+        "the changes stop. One gunicorn (page cache on) behind one Varnish, on the same "
+        f"{storm['cores']} cores as every client.",
+        "",
+        "| Figure | Storm | Target | Met? |",
+        "| --- | --- | --- | --- |",
+        f"| Readers through Varnish, p50 / p99 | {readers['p50_ms']:.2f} / "
+        f"{readers['p99_ms']:.2f} ms ({readers['rps']:,.0f} req/s) | – | |",
+        f"| Errors: readers / pollers / watcher | {storm['errors']['readers']} / "
+        f"{storm['errors']['pollers']} / {storm['errors']['watcher']} | 0 | "
+        f"{verdict('storm_errors')} |",
+    ]
+    for kind in KIND_NAMES:
+        if kind not in storm["visible"]:
+            continue
+        row = storm["visible"][kind]
+        figure = (
+            f"{row['p50_s']:.2f} / {row['max_s']:.2f} s ({row['seen']} of {row['changes']} seen)"
+            if row["seen"]
+            else f"never seen ({row['changes']} changes)"
+        )
+        met = row["seen"] == row["changes"] and row["max_s"] <= STORM_PAGE_SECONDS
+        lines.append(
+            f"| {KIND_NAMES[kind]}: commit to first reader, p50 / max | {figure} | ≤ "
+            f"{STORM_PAGE_SECONDS} s | {'yes' if met else '**no**'} |"
+        )
+    if polls["first_max_s"] is not None:
+        lines += [
+            f"| Live entry to the first poller, p50 / max | {polls['first_p50_s']:.2f} / "
+            f"{polls['first_max_s']:.2f} s | ≤ {storm['poll_seconds'] + 1} s | "
+            f"{verdict('storm_polls')} |",
+            f"| Live entry to every poller, p50 / max of the last one | "
+            f"{polls['last_p50_s']:.1f} / {polls['last_max_s']:.1f} s (each entry reached "
+            f"≥ {polls['fewest_pollers_per_entry']:,} pollers) | – | |",
+        ]
+    share = polls["share_304"]
+    if "stale" in polls:
+        stale = polls["stale"]
+        lines.append(
+            f"| Poll answers missing an entry committed over 1 s before the poll | "
+            f"{stale['polls']:,} ({stale['share']:.1%}); the oldest entry missed had committed "
+            f"{stale['worst_s']:.1f} s before | – | |"
+        )
+    lines += [
+        f"| Polls answered 304: during the storm / after it | {percent(share.get('storm'))} / "
+        f"{percent(share.get('tail'))} of {polls['polls']:,} polls (p50 {polls['p50_ms']:.1f} "
+        f"ms, p99 {polls['p99_ms']:.1f} ms) | – | |",
+        "| Origin renders per change: "
+        + ", ".join(f"{page}" for page in renders)
+        + " | "
+        + ", ".join(f"{value:.2f}" for value in renders.values())
+        + f" | ≤ {STORM_RENDERS} on the readers' pages | {verdict('storm_renders')} |",
+        f"| Origin CPU (gunicorn, all workers) | {cpu['origin']:.1f} s, "
+        f"{cpu['origin'] / cpu['wall']:.0%} of one core | – | |",
+        f"| Varnish / PostgreSQL CPU | {cpu['varnish']:.1f} s / {cpu['postgres']:.1f} s; the "
+        f"machine was {cpu['machine'] / cpu['wall'] / storm['cores']:.0%} busy | – | |",
+        "| Worker memory after the storm, resident | "
+        + ", ".join(f"{worker['rss']:.0f}" for worker in storm["memory"])
+        + f" MiB | ≤ 1.2 × {memory_baseline:.0f} MiB | {verdict('storm_memory')} |",
+        "",
+        "Where the origin's work went, per page (from gunicorn's access log, the storm and "
+        "after it):",
+        "",
+        "| Page | requests | rendered | distinct URLs rendered | render p50 / max ms | purged by |",
+        "| --- | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for page, figures in storm["origin"].items():
+        purged = " and ".join(
+            many(changes.get(kind, 0), kind, PLURALS[kind])
+            for kind in storm["purged_by"].get(page, ())
+        )
+        lines.append(
+            f"| {page} | {figures['requests']:,} | {figures['renders']:,} | "
+            f"{figures['distinct_urls_rendered']} | {figures['render_ms_p50'] or 0:.0f} / "
+            f"{figures['render_ms_max'] or 0} | {purged or '–'} |"
+        )
+    varnish = storm["varnish"]
+    newsroom = storm["newsroom"]
+    lines += [
+        "",
+        f"Varnish: {varnish['MAIN.client_req']:,} requests, {varnish['MAIN.cache_hit']:,} hits, "
+        f"{varnish['MAIN.cache_miss']:,} misses, {varnish['MAIN.backend_req']:,} backend "
+        f"fetches; {varnish['MAIN.busy_sleep']:,} requests waited for a fetch already under "
+        "way instead of making their own (coalesced). The newsroom process: a change took "
+        f"{newsroom['change_ms']['p50']:.0f} ms (max {newsroom['change_ms']['max']:.0f}) to "
+        f"commit, its purges {newsroom['purge_ms']['p50']:.0f} ms (max "
+        f"{newsroom['purge_ms']['max']:.0f}) more, and it began up to "
+        f"{newsroom['late_ms']['max']:.0f} ms late. The changes showed on: "
+        + "; ".join(
+            f"{page}: {', '.join(kinds) or 'none'}" for page, kinds in storm["shown_on"].items()
+        )
+        + "."
+        + "".join(
+            f" The watcher found the link to {page} {seconds:.1f} s into the storm."
+            for page, seconds in storm.get("linked_after_s", {}).items()
+        ),
+    ]
+    slow = [row for kind in storm["visible"].values() for row in kind["slow"]]
+    if slow:
+        lines += ["", "Changes readers saw later than 1 s after their commit:", ""]
+        for row in slow:
+            if row["seconds"] is None:
+                lines.append(f"- `{row['marker']}`: never seen")
+                continue
+            after = row["next_change_on_page_s"]
+            lines.append(
+                f"- `{row['marker']}`: {row['seconds']:.2f} s, on the {row['page']}"
+                + (f"; the next change there committed {after:.2f} s after it" if after else "")
+            )
+    return lines
+
+
+def many(n, one, more=None):
+    return f"{n:,} {one if n == 1 else more or one + 's'}"
+
+
+def percent(share):
+    return "–" if share is None else f"{share:.1%}"
+
+
 def render(results):
     anchors = results["anchors"]
     machine = results["machine"]
@@ -174,7 +401,10 @@ def render(results):
         "| Target | Figure | Met? |",
         "| --- | --- | --- |",
     ]
-    for target in targets(results).values():
+    every = dict(targets(results))
+    if "storm" in results:
+        every.update(storm_targets(results["storm"], storm_memory_baseline(results)))
+    for target in every.values():
         verdict = "yes" if target["met"] else f"**no**, {target['short']}"
         lines.append(f"| {target['what']} | {target['figure']} | {verdict} |")
     lines += shortfalls(results)
@@ -198,6 +428,8 @@ def render(results):
         ("big", f"{big_articles:,} articles and {big_comments:,} comments"),
     ]:
         lines += phase_section(title, results[key], anchors)
+        if key == "small" and "storm" in results:
+            lines += storm_section(results["storm"], storm_memory_baseline(results))
     lines += appservers(results)
     lines += [
         "",

@@ -15,9 +15,10 @@ varnish-modules from apt-get. In order, it:
 3. measures the reference story uncached, from Django's cache, as a 304 and through Varnish,
    the front page, search and comment posts, with wrk in interleaved repetitions, and each
    worker's memory;
-4. fills the database to 100,000 articles and 1,000,000 comments and measures again, with
+4. runs a two-minute big-news storm on a copy of that database (bench/storm.py);
+5. fills the database to 100,000 articles and 1,000,000 comments and measures again, with
    the moderation desk's first page;
-5. writes bench/RESULTS.md: every figure, the anchors beside them, the targets met or missed
+6. writes bench/RESULTS.md: every figure, the anchors beside them, the targets met or missed
    by how much, and where the time goes (profiles).
 
 Knobs as for the anchors: DUR=10s REPS=3 CONNS=8. Scratch space: $BENCH_WORK
@@ -42,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import appserver
 import report
 import servers
+import storm
 import wrk
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,6 +96,7 @@ def main():
     results["small"] = measure_phase("1,000 articles", env, work, reference, knobs)
     step("App servers side by side (reference story, 1,000 articles)")
     results["appservers"] = appserver.compare(env, work, reference["path"], knobs)
+    results["storm"] = storm.run_on_copy(env, work, reference, seconds=30 if args.quick else 120)
 
     step(f"Filling to {big[0]:,} articles and {big[1]:,} comments")
     results["big_size"] = big
@@ -173,12 +176,12 @@ def psql(sql, database="postgres"):
     ).stdout
 
 
-def newsroom_env(work):
+def newsroom_env(work, *, database=DATABASE, redis_url=REDIS_URL):
     """Production settings, on plain HTTP on the loopback, with limits a load test needs."""
     return {
         **os.environ,
-        "DATABASE_URL": f"{POSTGRES}/{DATABASE}",
-        "REDIS_URL": REDIS_URL,
+        "DATABASE_URL": f"{POSTGRES}/{database}",
+        "REDIS_URL": redis_url,
         "DJANGO_CACHE_KEY_PREFIX": f"bench-{secrets.token_hex(4)}",
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
@@ -208,10 +211,10 @@ def manage(env, *arguments, capture=False):
     return done.stdout
 
 
-def prepare_database(env):
+def prepare_database(env, database=DATABASE):
     started = time.monotonic()
-    psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-    psql(f"CREATE DATABASE {DATABASE}")
+    psql(f"DROP DATABASE IF EXISTS {database} WITH (FORCE)")
+    psql(f"CREATE DATABASE {database}")
     manage(env, "migrate", "-v0")
     manage(env, "collectstatic", "--noinput", "-v0")
     manage(env, "seed")
