@@ -10,7 +10,7 @@ from django.db.models.signals import post_delete, post_save, pre_delete, pre_sav
 from django.dispatch import receiver
 
 from caching.invalidation import invalidate
-from caching.pages import EVERY_PAGE
+from caching.pages import EVERY_PAGE, MISSING
 from images.models import Image
 
 from . import cache_keys, search
@@ -61,7 +61,9 @@ def article_changed(sender, instance, **kwargs):
     # Its topics' and authors' pages list it too; their rows may not have changed.
     keys |= {cache_keys.topic(pk) for pk in instance.topics.values_list("pk", flat=True)}
     keys |= {cache_keys.author(pk) for pk in instance.bylines.values_list("author_id", flat=True)}
-    invalidate(*keys, *cache_keys.EVERY_LIST)
+    # A story published, moved or given a new page of listings: addresses that were "not
+    # found" may be found now.
+    invalidate(*keys, *cache_keys.EVERY_LIST, MISSING)
 
 
 @receiver(BOTH, sender=TaggedArticle, dispatch_uid="articles_tagging")
@@ -85,7 +87,7 @@ def reindex_renamed_topic(sender, instance, created, **kwargs):
 
 @receiver(BOTH, sender=Topic, dispatch_uid="articles_topic_pages")
 def topic_changed(sender, instance, **kwargs):
-    invalidate(cache_keys.topic(instance.pk), *cache_keys.EVERY_LIST)
+    invalidate(cache_keys.topic(instance.pk), *cache_keys.EVERY_LIST, MISSING)
 
 
 @receiver(BOTH, sender=Byline, dispatch_uid="articles_byline_pages")
@@ -115,12 +117,12 @@ def related_link_changed(sender, instance, **kwargs):
 @receiver(BOTH, sender=Section, dispatch_uid="articles_section_pages")
 def section_changed(sender, instance, **kwargs):
     # Sections are the navigation on every page.
-    invalidate(EVERY_PAGE, cache_keys.section(instance.pk))
+    invalidate(EVERY_PAGE, cache_keys.section(instance.pk), MISSING)
 
 
 @receiver(BOTH, sender=Author, dispatch_uid="articles_author_pages")
 def author_changed(sender, instance, **kwargs):
-    invalidate(cache_keys.author(instance.pk), *cache_keys.EVERY_LIST)
+    invalidate(cache_keys.author(instance.pk), *cache_keys.EVERY_LIST, MISSING)
 
 
 @receiver(BOTH, sender=Image, dispatch_uid="articles_lead_image_pages")
@@ -195,14 +197,7 @@ def banner_story_changed(sender, instance, **kwargs):
 
 @receiver(BOTH, sender=LiveEntry, dispatch_uid="articles_live_entry_pages")
 def live_entry_changed(sender, instance, raw=False, **kwargs):
-    # The story's page and its updates address carry the key of its entries; the lists carry
-    # the section's and their own, since their cards tell a live story apart.
-    if raw:
-        return
-    section_id = (
-        Article.objects.filter(pk=instance.article_id).values_list("section_id", flat=True).first()
-    )
-    keys = {cache_keys.live(instance.article_id), *cache_keys.EVERY_LIST}
-    if section_id:
-        keys.add(cache_keys.section(section_id))
-    invalidate(*keys)
+    # The story's page and its updates address carry the key of its entries; no list shows
+    # an entry (a card's "Live" label is the story's own), so no list is dropped.
+    if not raw:
+        invalidate(cache_keys.live(instance.article_id))

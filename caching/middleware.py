@@ -32,8 +32,12 @@ class PageCacheMiddleware:
         request.page_cache_started = store.clock()
         response = self.get_response(request)
         entry = getattr(response, "page_cache_entry", None)
-        if entry is not None and shareable(response):
-            store.put(name, _entry(response, entry), until=entry["until"])
+        shared = entry is not None and shareable(response)
+        if shared and not store.put(name, _entry(response, entry), until=entry["until"]):
+            # Something it shows changed while it was made, and that change's purge has gone
+            # out already: a front cache may hand it out once more while it fetches it again,
+            # but must not keep it.
+            mark_public(response, store.clock())
         return response
 
 

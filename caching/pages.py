@@ -14,13 +14,26 @@ the next scheduled change (schedule.py), so a scheduled story appears on time.
 from functools import wraps
 
 from django.conf import settings
+from django.http import Http404
 from django.utils.cache import patch_cache_control, set_response_etag
+from django.views.defaults import page_not_found
 
 from . import schedule, store
 
 SHAREABLE_STATUSES = {200, 301, 404, 410}
 # The site's name and its navigation are on every page.
 EVERY_PAGE = "site"
+# Every "not found" answer: whatever makes new addresses (a story, a section, a topic) drops it.
+MISSING = "missing"
+
+
+class Missing(Http404):
+    """A 404 that names, as surrogate keys, what would make the address exist (a thread's
+    key, for a page of comments past its last)."""
+
+    def __init__(self, message, *keys):
+        super().__init__(message)
+        self.cache_keys = keys
 
 
 def tag(response, *keys):
@@ -53,7 +66,15 @@ def cache_for_readers(view):
                 patch_cache_control(response, private=True, no_cache=True)
             return response
         started = getattr(request, "page_cache_started", None) or store.clock()
-        response = view(request, *args, **kwargs)
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404 as missing:
+            if settings.DEBUG:
+                raise  # Django's page that says why
+            # Answered here, not by Django's handler, so the 404 carries keys that drop it
+            # from the front caches when the address comes to exist.
+            response = page_not_found(request, missing)
+            tag(response, MISSING, *getattr(missing, "cache_keys", ()))
         if getattr(response, "is_rendered", True) is False:
             response.render()  # a TemplateResponse (the sitemaps): the stored copy needs its body
         if shareable(response):

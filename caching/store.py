@@ -26,14 +26,22 @@ def clock():
 
 
 def put(name, entry, *, until):
-    """Keep a page's entry until ``until`` (a timestamp), giving each of its keys a record."""
+    """Keep a page's entry until ``until`` (a timestamp), giving each of its keys a record.
+
+    Return False, keeping nothing, if one of its keys changed while it was being made: what
+    it shows was read before that change, and the change's purge has gone out already.
+    """
     store = cache()
     records = [_KEY + key for key in entry["tags"]]
-    for record in set(records) - set(store.get_many(records)):
+    known = store.get_many(records)
+    if any(moment >= entry["started"] for moment in known.values()):
+        return False
+    for record in set(records) - set(known):
         store.add(record, 0.0, timeout=None)
     store.set(_PAGE + name, entry, timeout=max(1, round(until - clock())))
     if (copies := local.pages(store)) is not None:
         copies.keep(name, entry)
+    return True
 
 
 def get(name):

@@ -5,6 +5,8 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, Q, Subquery
 from django.http import Http404
 
+from articles import cache_keys
+from caching.pages import Missing
 from newsroom.input import parse_id, whole_number
 
 from . import policy
@@ -67,7 +69,8 @@ def comments_context(request, article, *, form=None):
         # The rows are loaded already; the paginator only numbers the pages.
         page = Paginator(range(total), per_page).page(number)
     except InvalidPage:
-        raise Http404("No such page.") from None
+        # It comes to exist when enough comments are approved: the thread's key drops it.
+        raise Missing("No such page.", cache_keys.comments(article.pk)) from None
     children = {}
     for comment in everything:
         children.setdefault(comment.parent_id, []).append(comment)

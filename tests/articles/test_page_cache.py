@@ -397,3 +397,60 @@ def test_a_new_live_entry_makes_only_the_entries_again(committed):
     for untouched in ("articles_byline", "articles_relatedlink", "comments_comment"):
         assert untouched not in tables
     assert len(made) == READERS["live coverage, new entry only"]
+
+
+def test_a_page_made_while_what_it_shows_changed_is_kept_by_no_cache(story, committed):
+    from caching import store
+
+    url = story.get_absolute_url()
+    real = store.put
+
+    def changed_meanwhile(name, entry, *, until):
+        # The story changes (and its purge goes out) after the page read it, before it is kept.
+        store.mark_changed([f"article-{story.pk}"])
+        return real(name, entry, until=until)
+
+    with mock.patch.object(store, "put", changed_meanwhile):
+        made = _get(url)
+    assert "s-maxage=0" in made["Cache-Control"] and "max-age=0" in made["Cache-Control"]
+    assert _get(url)["X-Cache"] == "miss"
+
+
+def test_a_missing_page_is_shared_until_the_address_comes_to_exist(story, committed, settings):
+    settings.COMMENTS_PER_PAGE = 1
+    url = story.get_absolute_url()
+    with committed():
+        make_comment(article=story, body="The first word.")
+    later = _get(url + "?cpage=2")
+    assert later.status_code == 404
+    assert "public" in later["Cache-Control"]
+    assert {"missing", f"comments-{story.pk}"} <= set(later["Surrogate-Key"].split())
+    assert _get(url + "?cpage=2")["X-Cache"] == "hit"
+    with committed():
+        make_comment(article=story, body="A second thread starts.")
+    assert "A second thread starts." in _get(url + "?cpage=2").content.decode()
+
+    ahead = story.get_absolute_url().replace(story.slug, "talks-move-to-geneva")
+    assert _get(ahead).status_code == 404
+    with committed():
+        make_article(
+            headline="Talks move to Geneva",
+            slug="talks-move-to-geneva",
+            section=story.section,
+            published_at=story.published_at,
+        )
+    assert _get(ahead).status_code == 200
+
+
+def test_a_live_entry_leaves_the_lists_stored(committed):
+    from tests.factories import make_live_entry
+
+    with committed():
+        live = make_article(headline="Count goes on through the night", is_live=True)
+    for url in ("/", live.section.get_absolute_url(), reverse("articles:feed")):
+        _get(url)
+    with committed():
+        make_live_entry(article=live, body="<p>The first district has reported.</p>")
+    for url in ("/", live.section.get_absolute_url(), reverse("articles:feed")):
+        assert _get(url)["X-Cache"] == "hit", url
+    assert "The first district has reported." in _get(live.get_absolute_url()).content.decode()
