@@ -15,7 +15,7 @@ def navigation(request):
 def breaking_news(request):
     """Give every template the breaking-news banner, or None.
 
-    Lazy too: one query on the pages that show it (templates/includes/banner.html), none on
+    Lazy too: one query on the pages that show it (jinja2/includes/banner.html), none on
     the others. The front page passes the banner it has read already.
     """
     return {"breaking_news": SimpleLazyObject(front.current_banner)}
