@@ -8,10 +8,12 @@ from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.safestring import mark_safe
 
 from newsroom.admin_input import CheckedInputAdmin
 from newsroom.input import parse_id
@@ -22,6 +24,11 @@ from .models import LiveEntry, LiveEntryRevision
 
 ADD_ENTRY = "articles.add_liveentry"
 VIEW_ENTRY = "articles.view_liveentry"
+
+
+def _as_readers_see_it(request, entry, article):
+    context = {"entry": entry, "article": article}
+    return mark_safe(render_to_string("articles/_live_entry.html", context, request))
 
 
 class LiveEntryForm(forms.ModelForm):
@@ -94,6 +101,7 @@ class LiveCoverageAdminMixin:
                 messages.success(request, f"Posted: readers see it now, as entry {entry.pk}.")
                 return redirect(request.path)
             status = 400
+        coverage = live.coverage(request, article)
         context = {
             **self.admin_site.each_context(request),
             "title": f"Live coverage: {article}",
@@ -103,7 +111,11 @@ class LiveCoverageAdminMixin:
             "form": form,
             "can_add": user.has_perm(ADD_ENTRY),
             "can_end": self._may_end(request, article),
-            "coverage": live.coverage(request, article),
+            "coverage": coverage,
+            # Each entry as readers see it, made by the readers' own (Jinja2) template.
+            "entries": [
+                (entry, _as_readers_see_it(request, entry, article)) for entry in coverage.shown
+            ],
             "scheduled": list(
                 article.entries.filter(published_at__gt=timezone.now()).select_related("article")
             ),

@@ -27,7 +27,7 @@ def navigation(request):
 def breaking_news(request):
     """Give every template the breaking-news banner, or None.
 
-    Lazy too: read on the pages that show it (templates/includes/banner.html), never on the
+    Lazy too: read on the pages that show it (jinja2/includes/banner.html), never on the
     others, and stored like the navigation. The front page passes the banner it has read
     already.
     """

@@ -59,7 +59,7 @@ DATABASE = "newsroom_load"
 # initdb and pg_ctl refuse to run as root.
 AS_POSTGRES = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
 
-# The 503 page (templates/503.html): a reader's, and a poster's in its two wordings.
+# The 503 page (jinja2/503.html): a reader's, and a poster's in its two wordings.
 READER_PAGE = b"is briefly unavailable"
 COMMENT_NOT_SAVED = b"Your comment was not saved"
 COMMENT_MAYBE_SAVED = b"Your comment may not have been saved"

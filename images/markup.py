@@ -1,4 +1,4 @@
-"""The <picture> element for a library image, shared by the template tag and article bodies."""
+"""The <picture> element for a library image, shared by templates' picture() and article bodies."""
 
 from django.core.files.storage import default_storage
 from django.utils.html import format_html, format_html_join

@@ -104,7 +104,31 @@ ROOT_URLCONF = "newsroom.urls"
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
 TEMPLATES = [
+    # The readers' pages: base.html, includes/ and the error pages in jinja2/, each app's in
+    # <app>/jinja2/<app>/. First, so 404.html and 500.html are these.
     {
+        "NAME": "jinja2",
+        "BACKEND": "newsroom.jinja.Jinja2",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "newsroom.jinja.environment",
+            # Each app's functions and filters, added by the app itself: imports run one way.
+            "extensions": [
+                "images.jinja.ImagesExtension",
+                "articles.jinja.ArticlesExtension",
+                "comments.jinja.CommentsExtension",
+            ],
+            "context_processors": [
+                "newsroom.context_processors.site",
+                "articles.context_processors.navigation",
+                "articles.context_processors.breaking_news",
+            ],
+        },
+    },
+    # The admin, the emails, the sitemaps and robots.txt.
+    {
+        "NAME": "django",
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
@@ -115,9 +139,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 # {{ csp_nonce }}: only admin pages use it (the rich-text editor's import map).
                 "django.template.context_processors.csp",
-                "newsroom.context_processors.site",
-                "articles.context_processors.navigation",
-                "articles.context_processors.breaking_news",
             ],
         },
     },

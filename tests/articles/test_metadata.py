@@ -302,10 +302,8 @@ def test_logo_is_the_brand_banner():
 
 
 def test_json_ld_escapes_markup_characters():
-    from django.template import Context, Template
+    from django.template import engines
 
-    html = Template("{% load metadata %}{% json_ld data %}").render(
-        Context({"data": {"x": "<b>&</b>"}})
-    )
+    html = engines["jinja2"].from_string("{{ json_ld(data) }}").render({"data": {"x": "<b>&</b>"}})
     assert re.fullmatch(r'<script type="application/ld\+json">[^<>&]*</script>', html)
     assert json.loads(html.split(">", 1)[1].rsplit("<", 1)[0]) == {"x": "<b>&</b>"}
