@@ -1,27 +1,39 @@
 """Readers share cached pages; every change drops exactly the pages that show it."""
 
 import http.server
+import os
+import subprocess
+import sys
 import threading
+import time
 from datetime import timedelta
 from unittest import mock
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import preview
 from articles.models import Article
+from caching import local, schedule, store
 from comments.services import comment_decide
 from tests.factories import (
+    comment_form_data,
     make_article,
     make_author,
     make_comment,
     make_correction,
+    make_live_entry,
     make_scheduled,
     make_section,
     make_topic,
     relate,
 )
+from tests.query_budgets import READERS
 
 pytestmark = [pytest.mark.django_db, pytest.mark.page_cache]
 
@@ -68,6 +80,20 @@ def _pages(story):
         "/sitemap-news.xml",
         reverse("articles:search") + "?q=istanbul",
     ]
+
+
+def _made_again(url):
+    """GET the page after a change, and return it with the page's own queries (not the
+    schedule's, asked again once after any change, nor the database cache's)."""
+    schedule.next_change()
+    with CaptureQueriesContext(connection) as queries:
+        page = _get(url)
+    made = [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith("SELECT") and "newsroom_cache" not in query["sql"]
+    ]
+    return page, made
 
 
 def test_a_second_reader_gets_the_stored_page(story):
@@ -183,8 +209,6 @@ def test_staff_and_readers_with_a_pending_comment_bypass_the_shared_cache(story,
     assert "private" in staff["Cache-Control"]
 
     reader = Client()
-    from tests.factories import comment_form_data
-
     data = comment_form_data(reader, story, body="My own pending words.")
     reader.post(reverse("comments:post", args=[story.pk]), data)
     mine = reader.get(story.get_absolute_url())
@@ -265,18 +289,12 @@ def test_a_stored_page_goes_out_with_every_header_it_was_made_with(story):
 
 
 def _copies_of_this_process():
-    from django.core.cache import cache
-
-    from caching import local
-
     copies = local.pages(cache)
     assert copies.listening.wait(5), "the process never started hearing changes"
     return copies
 
 
 def test_a_page_asked_for_again_is_served_from_this_process_memory(story, redis_client):
-    from django.core.cache import cache
-
     _copies_of_this_process()
     url = story.get_absolute_url()
     _get(url)
@@ -287,11 +305,6 @@ def test_a_page_asked_for_again_is_served_from_this_process_memory(story, redis_
 
 
 def test_a_change_made_by_another_process_drops_this_process_copy(story, redis_client, settings):
-    import os
-    import subprocess
-    import sys
-    import time
-
     _copies_of_this_process()
     url = story.get_absolute_url()
     _get(url)
@@ -313,12 +326,6 @@ def test_a_change_made_by_another_process_drops_this_process_copy(story, redis_c
 
 
 def test_an_approved_comment_makes_only_the_thread_again(story, committed, moderator):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from caching import schedule
-    from tests.query_budgets import READERS
-
     with committed():
         for n in range(4):
             relate(story, make_article(headline=f"Earlier talks, round {n}", section=story.section))
@@ -328,22 +335,13 @@ def test_an_approved_comment_makes_only_the_thread_again(story, committed, moder
         comment = make_comment(article=story, status="pending", body="A point well made.")
     with committed():
         comment_decide(comment=comment, status="approved", moderator=moderator)
-    # After any change the schedule is asked again once, for every page alike.
-    schedule.next_change()
-    with CaptureQueriesContext(connection) as queries:
-        page = _get(url)
+    page, made = _made_again(url)
     html = page.content.decode()
     assert page["X-Cache"] == "miss"
     assert "A point well made." in html and "1 Comment" in html
     # The rest of the page is as it was, from its stored parts.
     assert "Talks resume in Istanbul" in html and "Earlier talks, round 3" in html
     assert "Lena Marsh" in html and "application/ld+json" in html
-    # The database cache's own queries (the SQLite settings) are not the page's.
-    made = [
-        query["sql"]
-        for query in queries.captured_queries
-        if query["sql"].startswith("SELECT") and "newsroom_cache" not in query["sql"]
-    ]
     tables = " ".join(made)
     for untouched in ("articles_byline", "articles_relatedlink", "articles_taggedarticle"):
         assert untouched not in tables
@@ -352,8 +350,6 @@ def test_an_approved_comment_makes_only_the_thread_again(story, committed, moder
 
 
 def test_staff_and_preview_links_are_never_given_the_readers_stored_parts(story, editor_client):
-    from articles import preview
-
     url = story.get_absolute_url()
     _get(url)
     # A change that bypasses every signal: only a story made afresh can show it.
@@ -366,13 +362,6 @@ def test_staff_and_preview_links_are_never_given_the_readers_stored_parts(story,
 
 
 def test_a_new_live_entry_makes_only_the_entries_again(committed):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from caching import schedule
-    from tests.factories import make_live_entry
-    from tests.query_budgets import READERS
-
     with committed():
         live = make_article(headline="Count goes on through the night", is_live=True)
         relate(live, make_article(headline="How the count works"))
@@ -381,18 +370,11 @@ def test_a_new_live_entry_makes_only_the_entries_again(committed):
     _get(url)
     with committed():
         make_live_entry(article=live, body="<p>The first district has reported.</p>")
-    schedule.next_change()
-    with CaptureQueriesContext(connection) as queries:
-        page = _get(url)
+    page, made = _made_again(url)
     html = page.content.decode()
     assert page["X-Cache"] == "miss"
     assert "The first district has reported." in html and "Polls have closed." in html
     assert "How the count works" in html and "Count goes on through the night" in html
-    made = [
-        query["sql"]
-        for query in queries.captured_queries
-        if query["sql"].startswith("SELECT") and "newsroom_cache" not in query["sql"]
-    ]
     tables = " ".join(made)
     for untouched in ("articles_byline", "articles_relatedlink", "comments_comment"):
         assert untouched not in tables
@@ -400,8 +382,6 @@ def test_a_new_live_entry_makes_only_the_entries_again(committed):
 
 
 def test_a_page_made_while_what_it_shows_changed_is_kept_by_no_cache(story, committed):
-    from caching import store
-
     url = story.get_absolute_url()
     real = store.put
 
@@ -443,8 +423,6 @@ def test_a_missing_page_is_shared_until_the_address_comes_to_exist(story, commit
 
 
 def test_a_live_entry_leaves_the_lists_stored(committed):
-    from tests.factories import make_live_entry
-
     with committed():
         live = make_article(headline="Count goes on through the night", is_live=True)
     for url in ("/", live.section.get_absolute_url(), reverse("articles:feed")):
