@@ -188,12 +188,11 @@ def article_parts(request, article, *, share):
     parts = fragments.part(request, f"{where}/story", [own], story, share=share)
     shown = fragments.part(request, f"{where}/related", [own], related, share=share)
     keys = [own, *shown["keys"]]
-    head_keys = [own]
+    # A live story's entries, and its metadata that lists them, come a page at a time.
+    page = request.GET.get("page", "1") if article.is_live else ""
+    head_keys = [own, cache_keys.live(article.pk)] if article.is_live else [own]
     live_html = ""
     if article.is_live:
-        page = request.GET.get("page", "1")
-        live_keys = [own, cache_keys.live(article.pk)]
-        head_keys = live_keys
 
         def entries():
             # metadata.py reads the page's entries from here for the LiveBlogPosting.
@@ -201,7 +200,7 @@ def article_parts(request, article, *, share):
             context = {"article": article, "poll_seconds": settings.NEWSROOM_LIVE_POLL_SECONDS}
             return render_to_string("articles/_live_coverage.html", context, request)
 
-        live_html = fragments.part(request, f"{where}/live?{page}", live_keys, entries, share=share)
+        live_html = fragments.part(request, f"{where}/live?{page}", head_keys, entries, share=share)
         keys.append(cache_keys.live(article.pk))
 
     def head():
@@ -211,7 +210,6 @@ def article_parts(request, article, *, share):
         context = {"article": article}
         return render_to_string("includes/meta_article.html", context, request)
 
-    page = request.GET.get("page", "1") if article.is_live else ""
     head_html = fragments.part(request, f"{where}/head?{page}", head_keys, head, share=share)
     return {
         "story": mark_safe(parts["story"]),
