@@ -69,11 +69,14 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "taggit",
     "django_prose_editor",
+    "rest_framework",
+    "drf_spectacular",
     "newsroom",
     "caching",
     "images",
     "articles",
     "comments",
+    "api",
     "demo",
 ]
 
@@ -402,3 +405,16 @@ NEWSROOM_FRONT_CACHES = env_list("NEWSROOM_FRONT_CACHES", "")
 # What a lazy load on a reader's page costs (newsroom/fetch_modes.py): "peers" loads
 # it for the whole list at once; the tests set "raise" so a missing select_related fails.
 NEWSROOM_FETCH_MODE = os.environ.get("NEWSROOM_FETCH_MODE", "peers")
+
+# The content API (api/, Django REST framework). JSON only: partners read data, and the
+# browsable HTML renderer would need scripts the strict CSP refuses.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{NEWSROOM_SITE_NAME} content API",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}

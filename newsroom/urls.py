@@ -18,6 +18,7 @@ admin.site.login_form = LimitedLoginForm
 urlpatterns = [
     path(settings.NEWSROOM_ADMIN_PATH, admin.site.urls),
     path("comments/", include("comments.urls")),
+    path("api/v1/", include("api.urls")),
     path("robots.txt", cache_tagged(robots_txt, EVERY_PAGE), name="robots"),
     path(
         "sitemap.xml",
