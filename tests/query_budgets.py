@@ -35,21 +35,22 @@ READERS = {
     "author": 5,
     "corrections": 4,
     # The article, byline, topics, corrections, editors' picks, the related fill-up, this
-    # page of comments, the navigation and the banner.
-    "article": 9,
+    # page's top-level comments (with the counts) and their threads, the navigation and the
+    # banner.
+    "article": 10,
     # With four editors' picks there is no fill-up to look for.
-    "article, picks only": 8,
+    "article, picks only": 9,
     # With the page cache on, after a comment is approved: the story's row with its bylines,
     # topics and notes, its parts, the navigation and the banner are stored; only this page
-    # of comments is read.
-    "article, new thread only": 1,
+    # of comments is read (its top-level comments, then their threads).
+    "article, new thread only": 2,
     # With the page cache on, after a new live entry: the live coverage's queries above (the
     # pinned entry, the count and page of the others, their corrections, the key events), for
     # its entries and its metadata; nothing else.
     "live coverage, new entry only": 5,
     # The article page's, and: the pinned entry, the count and page of the others, their
     # corrections, the key events.
-    "live coverage": 14,
+    "live coverage": 15,
     # The ids found, the page of them, the navigation and the banner.
     "search": 4,
     "feed": 3,

@@ -16,6 +16,7 @@ from tests.admin_forms import change_form_data, form_errors
 from tests.factories import (
     make_article,
     make_author,
+    make_comment,
     make_correction,
     make_live_entry,
     make_section,
@@ -135,6 +136,7 @@ def test_the_page_costs_the_same_queries_however_long_the_coverage(
     pinned = LiveEntry.objects.filter(article=coverage).first()
     LiveEntry.objects.filter(pk=pinned.pk).update(is_pinned=True)
     make_correction(article=coverage, entry=pinned)
+    make_comment(article=coverage)
     with django_assert_num_queries(READERS["live coverage"]):
         response = client.get(coverage.get_absolute_url())
     assert response.status_code == 200

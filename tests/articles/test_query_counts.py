@@ -5,6 +5,7 @@ import pytest
 from tests.factories import (
     make_article,
     make_author,
+    make_comment,
     make_correction,
     make_section,
     make_topic,
@@ -27,7 +28,8 @@ PAGES = {
 
 
 def _build(scale):
-    """Make 4 sections of stories; the reference story has 10 topics and 8 related links."""
+    """Make 4 sections of stories; the reference story has 10 topics, 8 related links and a
+    comment with a reply per story."""
     sections = [make_section() for _ in range(4)]
     topics = [make_topic() for _ in range(10)]
     authors = [make_author() for _ in range(3)]
@@ -50,6 +52,7 @@ def _build(scale):
     for article in [story, *stories]:
         make_correction(article=article)
         make_correction(article=article, kind="update")
+        make_comment(article=story, parent=make_comment(article=story))
     return {
         "front": "/",
         "section": sections[0].get_absolute_url(),
@@ -75,6 +78,7 @@ def test_article_page_with_only_editor_picks_needs_no_fill_up_query(
 ):
     story = make_article(topics=[make_topic() for _ in range(10)])
     relate(story, *[make_article() for _ in range(8)])
+    make_comment(article=story)
     with django_assert_num_queries(READERS["article, picks only"]):
         client.get(story.get_absolute_url())
 
@@ -85,6 +89,7 @@ def test_article_page_fill_up_takes_one_query(client, django_assert_num_queries)
     for _ in range(12):
         make_article(topics=topics[:3])
     relate(story, make_article())
+    make_comment(article=story)
     with django_assert_num_queries(READERS["article"]):
         html = client.get(story.get_absolute_url()).content.decode()
     assert html.count('class="related__card"') == 4
