@@ -17,14 +17,13 @@ import wrk
 
 PORT = 8040
 
-# (name, how it starts): gunicorn's knobs are deploy/gunicorn.conf.py's GUNICORN_* settings.
+# (name, how it starts, its settings): granian is started by deploy/serve.py, as in production.
 CANDIDATES = [
-    ("gunicorn gthread, 5 processes × 4 threads", "gunicorn", {"workers": 5, "threads": 4}),
     ("gunicorn gthread, 3 processes × 2 threads", "gunicorn", {"workers": 3, "threads": 2}),
     ("gunicorn gthread, 2 processes × 4 threads", "gunicorn", {"workers": 2, "threads": 4}),
     ("gunicorn sync, 3 processes", "gunicorn", {"workers": 3, "worker_class": "sync"}),
-    ("granian, 2 processes × 2 threads", "granian", {"workers": 2, "threads": 2}),
-    ("granian, 3 processes × 2 threads", "granian", {"workers": 3, "threads": 2}),
+    ("granian, 2 processes × 2 threads", "granian", {"workers": 2, "blocking_threads": 2}),
+    ("granian, 3 processes × 2 threads", "granian", {"workers": 3, "blocking_threads": 2}),
 ]
 
 
@@ -37,12 +36,9 @@ def compare(env, work, path, knobs):
         for cached in (True, False):
             with servers.Stack() as stack:
                 if kind == "gunicorn":
-                    # No recycling mid-measure: a worker restarting is a pause for its readers.
-                    server = stack.gunicorn(
-                        env, PORT, page_cache=cached, max_requests=0, **settings
-                    )
+                    server = stack.gunicorn(env, PORT, page_cache=cached, **settings)
                 else:
-                    server = stack.granian(env, PORT, page_cache=cached, **settings)
+                    server = stack.app_server(env, PORT, page_cache=cached, **settings)
                 subject = wrk.Subject("cached" if cached else "uncached", f"{server.url}{path}")
                 folder = work / "appserver" / name.split(",")[0].replace(" ", "-")
                 figures.update(wrk.measure([subject], folder, knobs))

@@ -9,7 +9,7 @@
     python bench/inprocess.py moderation                JSON: the moderation desk's first pages
 
 Pages are timed as the anchors' measure_inprocess.py times them: each request through
-Django's WSGI handler (what gunicorn calls), the median of 200 after 20 warm-ups. The
+Django's WSGI handler (what the app server calls), the median of 200 after 20 warm-ups. The
 database and settings come from the environment, as for manage.py; run.py sets them.
 """
 

@@ -6,7 +6,7 @@ the counting, and it is read top to bottom as the run goes.
     .venv/bin/python bench/load.py                   2,000 posts from 20 clients, then the outage
     .venv/bin/python bench/load.py --skip-outage     the first phase only
 
-Serves Newsroom as production does (DJANGO_DEBUG=0, gunicorn with deploy/gunicorn.conf.py,
+Serves Newsroom as production does (DJANGO_DEBUG=0, granian started by deploy/serve.py,
 Redis on 127.0.0.1:6379 as the cache) against a PostgreSQL cluster of its own: initdb into a
 temporary folder, on a free port, so that stopping it disturbs nothing else on the machine.
 The demo content is loaded with `manage.py seed`.
@@ -19,8 +19,8 @@ stored exactly once.
 
 Phase 2: the same load, and the cluster is stopped (pg_ctl stop -m fast) for some seconds,
 then started again. Readers must get the cached page or the 503 page, never a 500; a post
-answered 503 is sent again every second, as the page asks, until it is accepted; the gunicorn
-workers must reconnect by themselves, without a restart.
+answered 503 is sent again every second, as the page asks, until it is accepted; the app
+server's workers must reconnect by themselves, without a restart.
 
 Exits 1 if any target is missed. Needs the PostgreSQL 15 server binaries
 (/usr/lib/postgresql/15/bin; as root they run as the postgres user) and Redis.
@@ -53,7 +53,7 @@ import run
 from servers import stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
-GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
 PG_BIN = Path(os.environ.get("BENCH_PG_BIN", "/usr/lib/postgresql/15/bin"))
 DATABASE = "newsroom_load"
 # initdb and pg_ctl refuse to run as root.
@@ -106,7 +106,7 @@ def main():
         run.manage(env, "seed")
         pages = json.loads(run.manage(env, "shell", "-v0", "-c", PAGES, capture=True))
 
-        site = Site.start(stack, env, site_port, work / "gunicorn.log")
+        site = Site.start(stack, env, site_port, work / "server.log")
         site.warm(pages)
         run_id = secrets.token_hex(3)
 
@@ -213,17 +213,18 @@ def site_env(work, cluster, port):
         **run.newsroom_env(work),
         "DATABASE_URL": cluster.url,
         "NEWSROOM_BASE_URL": f"http://127.0.0.1:{port}",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GRANIAN_PORT": str(port),
         "PAGE_CACHE_ENABLED": "1",
         "NEWSROOM_FRONT_CACHES": "",
         # Every post comes from 127.0.0.1 and many in a minute; each text and address is new,
         # so the other rules of comments/policy.py still apply to every post.
         "COMMENTS_RATE_LIMIT_PER_IP": "100000000/60",
         "COMMENTS_RATE_LIMIT_PER_EMAIL": "100000000/60",
-        # Workers must come back from the outage on their own: none is recycled during the
-        # run, so a worker seen before the outage and after it has not been restarted.
-        "GUNICORN_MAX_REQUESTS": "0",
-        "GUNICORN_LOG_LEVEL": "warning",
+        # Workers must come back from the outage on their own: a worker seen before the outage
+        # and after it has not been restarted (granian replaces only a worker that dies or
+        # outgrows GRANIAN_WORKERS_MAX_RSS).
+        "GRANIAN_LOG_LEVEL": "warning",
+        "GRANIAN_LOG_ACCESS_ENABLED": "false",
         "DJANGO_LOG_LEVEL": "WARNING",
     }
 
@@ -258,10 +259,11 @@ class Site:
 
     @classmethod
     def start(cls, stack, env, port, log):
-        """Start gunicorn as production does; its log goes to a file, never a full pipe."""
+        """Start the app server as production does; its log goes to a file, never a full
+        pipe."""
         with log.open("w") as output:
             process = subprocess.Popen(
-                [GUNICORN, "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "newsroom.wsgi"],
+                [PYTHON, str(ROOT / "deploy" / "serve.py")],
                 env=env,
                 cwd=ROOT,
                 stdout=subprocess.DEVNULL,
@@ -272,7 +274,7 @@ class Site:
         deadline = time.monotonic() + 60
         while True:
             if process.poll() is not None:
-                raise SystemExit(f"gunicorn stopped at once:\n{log.read_text()}")
+                raise SystemExit(f"the app server stopped at once:\n{log.read_text()}")
             try:
                 with urllib.request.urlopen(f"{site.url}/robots.txt", timeout=5) as response:
                     response.read()
@@ -293,7 +295,7 @@ class Site:
                 response.read()
 
     def workers(self):
-        """Return the process ids of the gunicorn workers."""
+        """Return the process ids of the app server's workers."""
         pid = self.process.pid
         return set(Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
 
@@ -303,7 +305,7 @@ class Site:
             f"{text.count('Database unavailable, answered 503'):,} outage lines (newsroom.outage),"
             f" {text.count('Service Unavailable:'):,} 503s from the error handler,"
             f" {text.count('Internal Server Error'):,} internal server errors,"
-            f" {text.count('WORKER TIMEOUT'):,} worker timeouts"
+            f" {text.count('Unexpected exit from worker'):,} workers that died"
         )
 
 
@@ -323,8 +325,8 @@ class Answer:
 class Browser:
     """One client's keep-alive connection, opened again after a failure or a long pause."""
 
-    # Gunicorn closes a keep-alive connection left idle for 5 s (deploy/gunicorn.conf.py); a
-    # browser stops reusing one before that, rather than send a form into a closing socket.
+    # Servers and proxies close a keep-alive connection left idle for a few seconds; a browser
+    # stops reusing one before that, rather than send a form into a closing socket.
     IDLE_SECONDS = 3.0
 
     def __init__(self, port):
@@ -702,7 +704,7 @@ def report_outage(phase, cluster, same_workers):
         (stored == accepted, f"phase 2: {accepted - stored:,} accepted posts not stored once"),
         (duplicated == 0, f"phase 2: {duplicated:,} texts stored twice"),
         (after and after_stored == len(after), "phase 2: posts after recovery not all stored"),
-        (same_workers, "phase 2: gunicorn workers were restarted"),
+        (same_workers, "phase 2: app server workers were restarted"),
     ]
     return [message for met, message in targets if not met]
 

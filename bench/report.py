@@ -251,7 +251,7 @@ def storm_section(storm, memory_baseline):
         f"{storm['pollers']:,} live readers poll the updates every {storm['poll_seconds']} s "
         "with If-None-Match. A watcher reloads each changed page every "
         f"{storm['watch_ms']:.0f} ms; it and the pollers go on {storm['tail_seconds']} s after "
-        "the changes stop. One gunicorn (page cache on) behind one Varnish, on the same "
+        "the changes stop. One app server (granian, page cache on) behind one Varnish, on the same "
         f"{storm['cores']} cores as every client.",
         "",
         "| Figure | Storm | Target | Met? |",
@@ -302,7 +302,7 @@ def storm_section(storm, memory_baseline):
         + " | "
         + ", ".join(f"{value:.2f}" for value in renders.values())
         + f" | ≤ {STORM_RENDERS} on the readers' pages | {verdict('storm_renders')} |",
-        f"| Origin CPU (gunicorn, all workers) | {cpu['origin']:.1f} s, "
+        f"| Origin CPU (granian, all workers) | {cpu['origin']:.1f} s, "
         f"{cpu['origin'] / cpu['wall']:.0%} of one core | – | |",
         f"| Varnish / PostgreSQL CPU | {cpu['varnish']:.1f} s / {cpu['postgres']:.1f} s; the "
         f"machine was {cpu['machine'] / cpu['wall'] / storm['cores']:.0%} busy | – | |",
@@ -310,7 +310,7 @@ def storm_section(storm, memory_baseline):
         + ", ".join(f"{worker['rss']:.0f}" for worker in storm["memory"])
         + f" MiB | ≤ 1.2 × {memory_baseline:.0f} MiB | {verdict('storm_memory')} |",
         "",
-        "Where the origin's work went, per page (from gunicorn's access log, the storm and "
+        "Where the origin's work went, per page (from the origin's access log, the storm and "
         "after it):",
         "",
         "| Page | requests | rendered | distinct URLs rendered | render p50 / max ms | purged by |",
@@ -386,15 +386,16 @@ def render(results):
         "medians shown. Ratios matter more than absolute figures, which drift between runs.",
         "",
         f"Machine: {machine['cores']} cores, Linux {machine['kernel']}, Python "
-        f"{machine['python']}, Django {machine['django']}, gunicorn {machine['gunicorn']}, "
+        f"{machine['python']}, Django {machine['django']}, granian {machine['granian']}, "
         f"PostgreSQL {machine['postgres']}, {machine['varnish']}.",
         "",
-        "Newsroom runs as in production: `DJANGO_DEBUG=0`, PostgreSQL, Redis, gunicorn with",
-        "`deploy/gunicorn.conf.py` (gthread workers, cores + 1 processes, 2 threads each),",
-        "Varnish with `deploy/varnish/newsroom.vcl`. The anchors run gunicorn's sync workers (2",
-        "processes) on SQLite. The page measured is the demo's reference story: about 900 words,",
-        "lead image, 6 topics, 4 editors' picks, comments; the typical story is a generated one",
-        "without picks.",
+        "Newsroom runs as in production: `DJANGO_DEBUG=0`, PostgreSQL, Redis, granian started",
+        "by `deploy/serve.py` (a process per core, 2 threads each), Varnish with",
+        "`deploy/varnish/newsroom.vcl`. The anchors run gunicorn's sync workers (2 processes) on",
+        "SQLite: the app server is one of Newsroom's choices, measured under *App servers side",
+        "by side* below with gunicorn on the same pages. The page measured is the demo's",
+        "reference story: about 900 words, lead image, 6 topics, 4 editors' picks, comments; the",
+        "typical story is a generated one without picks.",
         "",
         "## Targets",
         "",
@@ -504,7 +505,7 @@ def phase_section(title, phase, anchors):
             )
     lines += [
         "",
-        "Memory per gunicorn worker after the load, MiB (resident / proportional / own):",
+        "Memory per app server worker after the load, MiB (resident / proportional / own):",
         "",
     ]
     for server, workers in phase["memory"].items():

@@ -9,8 +9,8 @@ varnish-modules from apt-get. In order, it:
 1. runs ../shared/bench-anchors/run_all.sh (Wagtail, a plain Django view, cache_page and
    nginx on the same ~1,000-word article), with the same wrk settings as below;
 2. builds a PostgreSQL database with the demo content plus generated stories, 1,000 articles
-   and 10,000 comments in all, and serves it as production does (DJANGO_DEBUG=0, gunicorn
-   with deploy/gunicorn.conf.py, Redis): one server with the page cache, one without, and
+   and 10,000 comments in all, and serves it as production does (DJANGO_DEBUG=0, granian
+   started by deploy/serve.py, Redis): one server with the page cache, one without, and
    Varnish (deploy/varnish/newsroom.vcl) in front of the first;
 3. measures the reference story uncached, from Django's cache, as a 304 and through Varnish,
    the front page, search and comment posts, with wrk in interleaved repetitions, and each
@@ -131,7 +131,7 @@ def check_tools():
 
 def machine():
     versions = subprocess.run(
-        [PYTHON, "-c", "import django, gunicorn; print(django.__version__, gunicorn.__version__)"],
+        [PYTHON, "-c", "import django, granian; print(django.__version__, granian.__version__)"],
         capture_output=True,
         text=True,
         check=True,
@@ -141,7 +141,7 @@ def machine():
         "kernel": platform.release(),
         "python": platform.python_version(),
         "django": versions[0],
-        "gunicorn": versions[1],
+        "granian": versions[1],
         "postgres": psql("SHOW server_version").strip(),
         "varnish": subprocess.run(
             ["varnishd", "-V"], capture_output=True, text=True
@@ -194,8 +194,8 @@ def newsroom_env(work, *, database=DATABASE, redis_url=REDIS_URL):
         "NEWSROOM_BASE_URL": f"http://127.0.0.1:{CACHED}",
         # Thousands of readers post from one address here: lift the per-IP limit, keep the rest.
         "COMMENTS_RATE_LIMIT_PER_IP": "100000000/60",
-        "GUNICORN_ACCESS_LOG": "",
-        "GUNICORN_LOG_LEVEL": "warning",
+        "GRANIAN_LOG_ACCESS_ENABLED": "false",
+        "GRANIAN_LOG_LEVEL": "warning",
     }
 
 
@@ -305,10 +305,10 @@ def measure_phase(label, env, work, reference, knobs, *, moderation=False):
     if moderation:
         inprocess["moderation"] = json.loads(run_inprocess_raw(env, "moderation"))
     with servers.Stack() as stack:
-        cached = stack.gunicorn(env, CACHED, page_cache=True, front_cache=VARNISH)
-        uncached = stack.gunicorn(env, UNCACHED, page_cache=False)
+        cached = stack.app_server(env, CACHED, page_cache=True, front_cache=VARNISH)
+        uncached = stack.app_server(env, UNCACHED, page_cache=False)
         # Every request follows a decision on one of the story's comments (bench/rerender.py).
-        rerender = stack.gunicorn(
+        rerender = stack.app_server(
             {**env, "BENCH_CHANGED_KEY": f"comments-{reference['id']}"},
             RERENDER,
             page_cache=True,

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
-GRANIAN = str(ROOT / ".venv" / "bin" / "granian")
 
 
 @dataclass
@@ -19,41 +19,33 @@ class Server:
 
 
 class Stack(contextlib.ExitStack):
-    def gunicorn(self, env, port, *, page_cache, front_cache=None, app="newsroom.wsgi", **knobs):
-        """Start gunicorn with deploy/gunicorn.conf.py; ``knobs`` are its GUNICORN_* settings
-        (workers=3 sets GUNICORN_WORKERS=3)."""
+    def app_server(self, env, port, *, page_cache, front_cache=None, app=None, **knobs):
+        """Start the production server (deploy/serve.py, granian); ``knobs`` are its GRANIAN_*
+        settings (workers=3 sets GRANIAN_WORKERS=3)."""
         env = {
             **_app_env(env, page_cache, front_cache),
-            "GUNICORN_BIND": f"127.0.0.1:{port}",
-            **{f"GUNICORN_{name.upper()}": str(value) for name, value in knobs.items()},
+            "GRANIAN_PORT": str(port),
+            **{f"GRANIAN_{name.upper()}": str(value) for name, value in knobs.items()},
         }
-        process = self._start(
-            [GUNICORN, "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), app], env=env, cwd=ROOT
-        )
+        command = [PYTHON, str(ROOT / "deploy" / "serve.py"), *([app] if app else [])]
+        process = self._start(command, env=env, cwd=ROOT)
         server = Server(process, f"http://127.0.0.1:{port}")
         wait_for(f"{server.url}/robots.txt", process)
         return server
 
-    def granian(self, env, port, *, page_cache, workers, threads, front_cache=None):
-        """Start granian (a WSGI server written in Rust) on the same application."""
+    def gunicorn(self, env, port, *, page_cache, workers, threads=1, worker_class="gthread"):
+        """Start gunicorn on the same application, for bench/appserver.py to compare."""
         command = [
-            GRANIAN,
-            "--interface",
-            "wsgi",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--blocking-threads",
-            str(threads),
-            "--no-ws",
-            "--log-level",
-            "warning",
-            "newsroom.wsgi:application",
+            GUNICORN,
+            f"--bind=127.0.0.1:{port}",
+            f"--workers={workers}",
+            f"--threads={threads}",
+            f"--worker-class={worker_class}",
+            "--preload",
+            "--log-level=warning",
+            "newsroom.wsgi",
         ]
-        process = self._start(command, env=_app_env(env, page_cache, front_cache), cwd=ROOT)
+        process = self._start(command, env=_app_env(env, page_cache, None), cwd=ROOT)
         server = Server(process, f"http://127.0.0.1:{port}")
         wait_for(f"{server.url}/robots.txt", process)
         return server
@@ -126,10 +118,12 @@ def etag(url):
 
 
 def worker_memory(master_pid):
-    """Memory of each worker under a gunicorn master, in MiB: resident, proportional, own.
+    """Memory of each worker under an app server's main process, in MiB: resident,
+    proportional, own.
 
-    With preload_app the workers share the pages Django loaded in the master; "pss" counts a
-    shared page in part to each process that maps it, "own" counts only what is the worker's.
+    Workers forked from a process that had loaded Django (gunicorn's --preload) share its
+    pages; "pss" counts a shared page in part to each process that maps it, "own" counts only
+    what is the worker's.
     """
     children = Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()
     workers = []

@@ -4,7 +4,7 @@
     .venv/bin/python bench/storm.py --seconds 30    a shorter storm
     .venv/bin/python bench/storm.py --keep          leave the database for a --reuse run
 
-gunicorn (deploy/gunicorn.conf.py, page cache on) behind Varnish (deploy/varnish/newsroom.vcl),
+The app server (deploy/serve.py, page cache on) behind Varnish (deploy/varnish/newsroom.vcl),
 with PostgreSQL and Redis. For SECONDS, 64 readers (wrk) load the front page, the lead story
 and the live coverage through Varnish, while one newsroom process (storm_newsroom.py) posts a
 live entry every 5 s, approves a comment on the lead story every 2 s and corrects the lead story
@@ -16,8 +16,8 @@ quiet coverage show. Printed, and returned to run.py (results["storm"]): the rea
 and errors, each change's time to its first reader, renders at the origin per change, the
 share of polls answered 304, CPU, and each worker's memory after the storm.
 
-Alone it uses its own database (newsroom_storm), Redis database 3, gunicorn on 8030 and Varnish
-on 6093, so it can run beside run.py; the database is dropped at the end unless --keep.
+Alone it uses its own database (newsroom_storm), Redis database 3, the app server on 8030 and
+Varnish on 6093, so it can run beside run.py; the database is dropped at the end unless --keep.
 Scratch space: $STORM_WORK (/tmp/newsroom-storm).
 """
 
@@ -49,7 +49,7 @@ import wrk
 BENCH = Path(__file__).resolve().parent
 DATABASE = "newsroom_storm"
 REDIS_URL = "redis://127.0.0.1:6379/3"
-PORTS = {"gunicorn": 8030, "varnish": 6093}
+PORTS = {"origin": 8030, "varnish": 6093}
 READERS = 64
 POLLERS = 2_000
 POLL_SECONDS = 15
@@ -68,9 +68,6 @@ SHOWN_ON = {
     "comment": ("lead story", "comments page"),
     "correction": ("lead story",),
 }
-# How gunicorn logs each request: what was asked, and whether Django rendered it ("miss") or
-# answered from its own page cache ("hit").
-ACCESS_FORMAT = "%(U)s|%(q)s|%(s)s|%({x-cache}o)s|%(M)s"
 VARNISH_COUNTERS = (
     "MAIN.client_req",
     "MAIN.cache_hit",
@@ -159,14 +156,19 @@ def storm(env, work, reference, *, seconds=120, ports=PORTS):
         **env,
         "PAGE_CACHE_ENABLED": "1",
         "NEWSROOM_FRONT_CACHES": f"{varnish_url}/",
-        "GUNICORN_ACCESS_LOG": str(work / "access.log"),
-        "GUNICORN_CMD_ARGS": f"--access-logformat '{ACCESS_FORMAT}'",
+        # Each request the origin answers, and whether Django rendered it (bench/access_log.py).
+        "BENCH_ACCESS_LOG": str(work / "access.log"),
     }
+    (work / "access.log").write_text("")
     with servers.Stack() as stack:
-        origin = stack.gunicorn(
-            stack_env, ports["gunicorn"], page_cache=True, front_cache=ports["varnish"]
+        origin = stack.app_server(
+            stack_env,
+            ports["origin"],
+            page_cache=True,
+            front_cache=ports["varnish"],
+            app="bench.access_log:application",
         )
-        front = stack.varnish(work, backend_port=ports["gunicorn"], port=ports["varnish"])
+        front = stack.varnish(work, backend_port=ports["origin"], port=ports["varnish"])
         # The readers' pages in Varnish before the start (the later pages of comments do not
         # exist yet: the thread reaches them during the storm).
         updates = f"{plan['live']['path']}updates/?after={plan['live']['newest']}"
@@ -365,8 +367,8 @@ TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def process_seconds(pid):
-    """CPU seconds of a process, with those of its children that have ended (recycled
-    gunicorn workers), and 0 for a process that is gone."""
+    """CPU seconds of a process, with those of its children that have ended (replaced
+    workers), and 0 for a process that is gone."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except (FileNotFoundError, ProcessLookupError):
@@ -634,7 +636,7 @@ def stale_polls(changes, log, *, grace=1.0):
 
 
 def origin_requests(work, plan, log_start):
-    """Requests that reached gunicorn from the storm's start to its end, per page: how many
+    """Requests that reached the origin from the storm's start to its end, per page: how many
     Django rendered, how many its page cache answered, and the render time."""
     text = (work / "access.log").read_bytes()[log_start:].decode("latin-1")
     pages = {}

@@ -150,12 +150,11 @@ TEMPLATES = [
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        # Persistent connections, not a pool: each gunicorn thread serves one request at a time
-        # and keeps its own connection, so a server holds at most workers x threads of them
-        # (6 with deploy/gunicorn.conf.py on two cores), a small fixed number. Django's psycopg
-        # pool would hold the same connections plus a pool thread per process, one that must not
-        # be opened before gunicorn forks its preloaded app. Pooling across many app servers
-        # belongs in PgBouncer, in front of PostgreSQL.
+        # Persistent connections, not a pool: each of the app server's threads serves one
+        # request at a time and keeps its own connection, so a server holds at most workers x
+        # threads of them (4 with deploy/serve.py on two cores), a small fixed number. Django's
+        # psycopg pool would hold the same connections plus a pool thread per process. Pooling
+        # across many app servers belongs in PgBouncer, in front of PostgreSQL.
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
         conn_health_checks=True,
     )

@@ -1,8 +1,8 @@
 """Work done once when the app loads, so that no reader waits for it.
 
-An app server that loads the app before forking (gunicorn's preload_app) does this in its
-master: every worker, and every worker started again after recycling, begins with the site's
-templates compiled, instead of compiling each on the first request that needs it.
+newsroom/wsgi.py calls it as each app server worker loads the site: every worker, and every
+worker started again after a reload, begins with the site's templates compiled, instead of
+compiling each on the first request that needs it.
 """
 
 import logging

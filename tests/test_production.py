@@ -1,4 +1,5 @@
-"""Production mode (DJANGO_DEBUG=0): deploy checks, collected static files, gunicorn, Redis."""
+"""Production mode (DJANGO_DEBUG=0): deploy checks, collected static files, the app server
+(granian), Redis."""
 
 import json
 import os
@@ -33,7 +34,7 @@ def _production_env(**extra):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "GUNICORN_")) and k != "PORT"
+        if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "GRANIAN_")) and k != "PORT"
     }
     return clean | {
         "DJANGO_DEBUG": "0",
@@ -98,8 +99,9 @@ def _get(url, **headers):
 
 
 @pytest.fixture
-def gunicorn_server(static_root, tmp_path):
-    """Start gunicorn with deploy/gunicorn.conf.py on a migrated SQLite database; yield its URL."""
+def app_server(static_root, tmp_path):
+    """Start the production server (deploy/serve.py, granian) on a migrated SQLite database;
+    yield its URL."""
     port = _free_port()
     env = _production_env(
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
@@ -108,16 +110,16 @@ def gunicorn_server(static_root, tmp_path):
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         # As behind a proxy that terminates TLS: the production HTTPS settings stay on.
         DJANGO_SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto",
-        GUNICORN_BIND=f"127.0.0.1:{port}",
-        GUNICORN_WORKERS="2",
+        GRANIAN_PORT=str(port),
+        GRANIAN_WORKERS="2",
     )
     for command in (("migrate", "--noinput"), ("createcachetable",)):
         result = _manage(*command, env=env, timeout=300)
         assert result.returncode == 0, result.stdout + result.stderr
-    log = tmp_path / "gunicorn.log"
+    log = tmp_path / "server.log"
     with log.open("w") as output:
         server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "newsroom.wsgi"],
+            [sys.executable, "deploy/serve.py"],
             cwd=BASE_DIR,
             env=env,
             stdout=output,
@@ -130,14 +132,15 @@ def gunicorn_server(static_root, tmp_path):
             if server.poll() is not None:
                 text = log.read_text()
                 if "in use" in text or "Can't connect" in text or "Permission denied" in text:
-                    pytest.skip(f"gunicorn could not bind 127.0.0.1:{port}: {text[-300:]}")
-                pytest.fail(f"gunicorn stopped with {server.returncode}:\n{text}")
+                    pytest.skip(f"the server could not bind 127.0.0.1:{port}: {text[-300:]}")
+                pytest.fail(f"the server stopped with {server.returncode}:\n{text}")
+            # Granian listens before its workers have loaded the site: wait for an answer.
             try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
+                _get(url + "/robots.txt", **{"X-Forwarded-Proto": "https"}).close()
+                break
             except OSError:
                 if time.monotonic() > deadline:
-                    pytest.fail(f"gunicorn did not answer within 90 s:\n{log.read_text()}")
+                    pytest.fail(f"the server did not answer within 90 s:\n{log.read_text()}")
                 time.sleep(0.2)
         yield url
     finally:
@@ -149,8 +152,8 @@ def gunicorn_server(static_root, tmp_path):
             server.wait()
 
 
-def test_gunicorn_serves_pages_over_https_only(gunicorn_server):
-    page = _get(gunicorn_server + "/", **{"X-Forwarded-Proto": "https"})
+def test_the_production_server_serves_pages_over_https_only(app_server):
+    page = _get(app_server + "/", **{"X-Forwarded-Proto": "https"})
     assert page.status == 200
     assert "max-age=31536000" in page.headers["Strict-Transport-Security"]
     assert page.headers["X-Frame-Options"] == "DENY"
@@ -160,15 +163,17 @@ def test_gunicorn_serves_pages_over_https_only(gunicorn_server):
     assert "upgrade-insecure-requests" in policy
     assert "session" not in page.headers.get("Set-Cookie", "")
 
-    plain = _get(gunicorn_server + "/")
+    plain = _get(app_server + "/")
     assert plain.status == 301
     assert plain.headers["Location"].startswith("https://")
 
 
-def test_gunicorn_serves_fingerprinted_compressed_static_files(gunicorn_server, static_root):
+def test_the_production_server_serves_fingerprinted_compressed_static_files(
+    app_server, static_root
+):
     hashed = _fingerprinted(static_root, "css/site.css")
     answer = _get(
-        f"{gunicorn_server}/static/{hashed}",
+        f"{app_server}/static/{hashed}",
         **{"X-Forwarded-Proto": "https", "Accept-Encoding": "gzip"},
     )
     assert answer.status == 200

@@ -5,7 +5,7 @@
 #     PURGE /   with   xkey-purge: article-12 section-3 front …
 # to every cache in NEWSROOM_FRONT_CACHES, and this file drops the pages carrying those keys.
 # Run: varnishd -a :6081 -f /path/to/newsroom.vcl -p vcc_allow_inline_c=off
-# (set the backend below to where gunicorn listens).
+# (set the backend below to where the app server, deploy/serve.py, listens).
 # Varnish adds the reader's address to X-Forwarded-For: set DJANGO_TRUSTED_PROXIES=127.0.0.1 on
 # the app, or every reader shares Varnish's address in the comment and sign-in limits.
 
