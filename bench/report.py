@@ -1,5 +1,7 @@
 """bench/RESULTS.md from one run's figures (used by run.py)."""
 
+from pathlib import Path
+
 LABELS = {
     "article_uncached": "Article page, uncached (origin renders it)",
     "typical_uncached": "A typical generated article, uncached",
@@ -447,6 +449,19 @@ def render(results):
     ]
     for name, text in results["profiles"].items():
         lines += ["", f"### {name}", "", "```", text.rstrip(), "```"]
+    before = Path(__file__).with_name("profile-before.txt")
+    if before.exists():
+        heading, *profile = before.read_text().splitlines()
+        lines += [
+            "",
+            "### article page, uncached, before this work",
+            "",
+            heading.lstrip("# "),
+            "",
+            "```",
+            *(line for line in profile if not line.startswith("#")),
+            "```",
+        ]
     lines += ["", "## Anchor versions", "", "```", anchors["versions"], "```", ""]
     return "\n".join(lines)
 
