@@ -55,6 +55,7 @@ READERS = {
     "feed": 3,
     "section feed": 4,
     "topic feed": 4,
+    "author feed": 4,
     "sitemap index": 10,
     "sitemap": 2,
 }
