@@ -124,13 +124,18 @@ class KeysetPagination(BasePagination):
 
     def _beyond(self, values):
         """Return the condition for rows after these sort values, in the list's order."""
+        # The first field's bound, not strict, said on its own as well: the database reads it
+        # as one range of the index to walk, where the ORs alone may make it scan.
+        first = self.ordering[0]
+        reach = "lte" if first.startswith("-") else "gte"
+        bound = Q(**{f"{first.lstrip('-')}__{reach}": values[0]})
         beyond = Q(pk__in=[])
         for depth, field in enumerate(self.ordering):
             name = field.lstrip("-")
             lookup = "lt" if field.startswith("-") else "gt"
             same = {f.lstrip("-"): v for f, v in zip(self.ordering[:depth], values, strict=False)}
             beyond |= Q(**same, **{f"{name}__{lookup}": values[depth]})
-        return beyond
+        return bound & beyond
 
     def get_schema_operation_parameters(self, view):
         return [

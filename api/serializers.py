@@ -18,6 +18,7 @@ def _absolute(serializer, path):
     return request.build_absolute_uri(path) if request else path
 
 
+@extend_schema_field({"type": "string", "format": "uri"})
 class PageAddress(serializers.Field):
     """The reader's page of the object, as an absolute address."""
 
@@ -26,9 +27,6 @@ class PageAddress(serializers.Field):
 
     def to_representation(self, value):
         return _absolute(self.parent, value.get_absolute_url())
-
-
-PageAddress = extend_schema_field({"type": "string", "format": "uri"})(PageAddress)
 
 
 class SectionSerializer(serializers.ModelSerializer):

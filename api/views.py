@@ -51,10 +51,9 @@ def _article_keys(article):
     ]
 
 
-def _public_article(pk, queryset=None):
-    """Return the published article with this id (its text), or answer 404."""
-    queryset = queryset if queryset is not None else Article.objects.published().for_page()
-    article = queryset.filter(pk=object_id(pk)).first()
+def _public_article(pk, articles):
+    """Return the article with this id from these published ones, or answer 404."""
+    article = articles.filter(pk=object_id(pk)).first()
     if article is None:
         raise NotFound("No published article has this id.")
     return article
@@ -132,7 +131,8 @@ class ArticleEntries(KeyedList):
     pagination_class = NewestFirst
 
     def get_queryset(self):
-        article = _public_article(self.kwargs["pk"])
+        # The story's row and section: each entry's address is on its page.
+        article = _public_article(self.kwargs["pk"], Article.objects.published().for_page())
         if not article.is_live:
             raise NotFound("This article is not live coverage: it has no entries.")
         self.show(cache_keys.article(article.pk), cache_keys.live(article.pk))
