@@ -5,6 +5,7 @@ name and what it should be, never a 500 (NUL bytes, overlong text, impossible da
 """
 
 import datetime
+import re
 
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -24,6 +25,8 @@ TIME_FILTERS = {
     "published_before": ("published_at__lt", "Only articles published before this time."),
 }
 TIME_FORMAT = "an ISO 8601 date and time, such as 2026-05-19T14:30:00Z"
+# An offset's "+" left unescaped in a query string arrives as a space: "…T14:30:00 02:00".
+_LOST_PLUS = re.compile(r"(T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?) (\d{2}(?::?\d{2})?)$")
 
 
 def _slug(name, text):
@@ -39,6 +42,7 @@ def parse_moment(name, text):
     """
     moment = None
     if len(text) <= 40 and "\x00" not in text:
+        text = _LOST_PLUS.sub(r"\1+\2", text)
         try:
             moment = parse_datetime(text)
             if moment is None and (day := datetime.date.fromisoformat(text)):

@@ -1,6 +1,7 @@
 """Bad input to the read API answers a clear 4xx in JSON, never a 500."""
 
 import base64
+import datetime
 import json
 
 import pytest
@@ -64,6 +65,18 @@ def test_a_bad_time_answers_400_naming_the_parameter(client, story, name, value)
 )
 def test_iso_8601_times_in_their_usual_forms_are_taken(client, story, value):
     assert client.get(reverse("api:articles"), {"published_after": value}).status_code == 200
+
+
+def test_an_offsets_plus_left_unescaped_still_reads_as_plus(client, story):
+    # Two hours after the story, written with a +02:00 offset whose "+" became a space.
+    later = story.published_at.astimezone(datetime.timezone(datetime.timedelta(hours=2)))
+    text = (later + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%S+02:00")
+    url = reverse("api:articles") + "?published_before=" + text.replace("+", "%20")
+    response = client.get(url)
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [story.pk]
+    url = reverse("api:articles") + "?published_after=" + text.replace("+", "%20")
+    assert client.get(url).json()["results"] == []
 
 
 @pytest.mark.parametrize("name", ["section", "topic", "author"])
