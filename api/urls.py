@@ -1,5 +1,28 @@
 """The content API's addresses, all under /api/v1/ (newsroom/urls.py)."""
 
+from django.urls import path
+from drf_spectacular.views import SpectacularJSONAPIView
+
+from caching.pages import cache_for_readers
+
+from . import views
+
 app_name = "api"
 
-urlpatterns = []
+# Ids are read by the views (newsroom.input.parse_id), not by an <int:> converter: a number
+# past 64 bits would reach the database and fail there.
+urlpatterns = [
+    path("articles/", views.ArticleList.as_view(), name="articles"),
+    path("articles/<str:pk>/", views.ArticleDetail.as_view(), name="article"),
+    path("articles/<str:pk>/entries/", views.ArticleEntries.as_view(), name="entries"),
+    path("articles/<str:pk>/comments/", views.ArticleComments.as_view(), name="comments"),
+    path("sections/", views.SectionList.as_view(), name="sections"),
+    path("sections/<str:pk>/", views.SectionDetail.as_view(), name="section"),
+    path("topics/", views.TopicList.as_view(), name="topics"),
+    path("topics/<str:pk>/", views.TopicDetail.as_view(), name="topic"),
+    path("authors/", views.AuthorList.as_view(), name="authors"),
+    path("authors/<str:pk>/", views.AuthorDetail.as_view(), name="author"),
+    # The schema changes only with a release: shared like a page, and dropped with every page.
+    path("schema/", cache_for_readers(SpectacularJSONAPIView.as_view()), name="schema"),
+    path("docs/", views.documentation, name="docs"),
+]

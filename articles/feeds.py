@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import feedgenerator
 
-from .models import Article, Section, Topic
+from .models import Article, Author, Section, Topic
 
 ITEMS_PER_FEED = 30
 FEED_IMAGE_WIDTH = 1280
@@ -164,6 +164,20 @@ class TopicArticlesFeed(LatestArticlesFeed):
         )
 
 
+class AuthorArticlesFeed(LatestArticlesFeed):
+    """RSS 2.0 feed of the newest published articles one author has a byline on."""
+
+    def get_object(self, request, slug):
+        author = get_object_or_404(Author, slug=slug)
+        return FeedScope(
+            title=_site_title(author.name),
+            link=author.get_absolute_url(),
+            description=author.bio or f"The latest stories by {author.name}.",
+            articles=Article.objects.published().filter(authors=author),
+            guid_host=_guid_host(request),
+        )
+
+
 class AtomFeedMixin:
     feed_type = NewsroomAtom1Feed
 
@@ -181,3 +195,7 @@ class SectionArticlesAtomFeed(AtomFeedMixin, SectionArticlesFeed):
 
 class TopicArticlesAtomFeed(AtomFeedMixin, TopicArticlesFeed):
     """Atom 1.0 version of TopicArticlesFeed."""
+
+
+class AuthorArticlesAtomFeed(AtomFeedMixin, AuthorArticlesFeed):
+    """Atom 1.0 version of AuthorArticlesFeed."""

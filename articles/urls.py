@@ -41,6 +41,12 @@ urlpatterns = [
         "tag/<topic:slug>/feed/atom/", _feed(feeds.TopicArticlesAtomFeed()), name="topic_feed_atom"
     ),
     path("author/<slug:slug>/", views.author_page, name="author"),
+    path("author/<slug:slug>/feed/", _feed(feeds.AuthorArticlesFeed()), name="author_feed"),
+    path(
+        "author/<slug:slug>/feed/atom/",
+        _feed(feeds.AuthorArticlesAtomFeed()),
+        name="author_feed_atom",
+    ),
     path("search/", views.search, name="search"),
     path("corrections/", views.corrections, name="corrections"),
     path("preview/<str:token>/", views.shared_preview, name="preview"),

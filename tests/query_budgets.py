@@ -56,8 +56,26 @@ READERS = {
     "feed": 3,
     "section feed": 4,
     "topic feed": 4,
+    "author feed": 4,
     "sitemap index": 10,
     "sitemap": 2,
+    # The content API (/api/v1/), which shows no banner or navigation. A page of articles:
+    # the articles with their sections, primary topics and pictures, then their bylines,
+    # topics and public notes, one query each.
+    "api articles": 4,
+    # The same four, and for a live story its newest entries and their notes.
+    "api article": 4,
+    "api live article": 6,
+    # The story, the page of entries with their authors, their notes.
+    "api entries": 3,
+    # The story, the page of approved comments.
+    "api comments": 2,
+    "api sections": 1,
+    "api topics": 1,
+    "api authors": 1,
+    "api section": 1,
+    "api topic": 1,
+    "api author": 1,
 }
 
 

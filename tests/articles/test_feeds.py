@@ -2,10 +2,12 @@
 
 import calendar
 import re
+from datetime import timedelta
 
 import feedparser
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import (
     make_article,
@@ -153,10 +155,42 @@ def test_topic_feed_lists_only_that_topics_published_articles(client, name):
     assert [entry.title for entry in feed.entries] == [a.headline for a in mine]
 
 
+@pytest.mark.parametrize("name", ["author_feed", "author_feed_atom"])
+def test_author_feed_lists_only_that_authors_published_articles(client, name):
+    author = make_author(name="Lena Marsh")
+    mine = [make_article(authors=[author]), make_article(authors=[make_author(), author])]
+    make_article(authors=[make_author()])
+    make_draft(authors=[author])
+    make_scheduled(authors=[author])
+    make_article(authors=[author], embargo_until=timezone.now() + timedelta(hours=1))
+    make_article(authors=[author], expires_at=timezone.now() - timedelta(minutes=1))
+    feed = _feed(client, name, author.slug)
+    assert feed.version == VERSIONS[name.removeprefix("author_")]
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert feed.feed.title == "Newsroom: Lena Marsh"
+    assert [entry.title for entry in feed.entries] == [a.headline for a in mine]
+
+
+@pytest.mark.parametrize("name", ["author_feed", "author_feed_atom"])
+def test_author_feed_describes_the_author(client, name):
+    author = make_author(name="Lena Marsh", bio="Covers diplomacy from Istanbul.")
+    make_article(authors=[author])
+    feed = _feed(client, name, author.slug)
+    assert feed.feed.link == f"http://testserver{author.get_absolute_url()}"
+    assert feed.feed.subtitle == "Covers diplomacy from Istanbul."
+
+
 @pytest.mark.parametrize(
-    "url", ["/no-such-section/feed/", "/no-such-section/feed/atom/", "/tag/nothing/feed/"]
+    "url",
+    [
+        "/no-such-section/feed/",
+        "/no-such-section/feed/atom/",
+        "/tag/nothing/feed/",
+        "/author/nobody/feed/",
+        "/author/nobody/feed/atom/",
+    ],
 )
-def test_unknown_section_or_topic_is_404(client, url):
+def test_unknown_section_topic_or_author_is_404(client, url):
     make_article()
     assert client.get(url).status_code == 404
 
@@ -174,6 +208,15 @@ def test_reader_emails_never_appear(client, name):
     make_comment(article=article, email="reader-secret@example.org")
     content = client.get(reverse(f"articles:{name}")).content.decode()
     assert "@example.org" not in content
+
+
+@pytest.mark.parametrize("name", ["author_feed", "author_feed_atom"])
+def test_reader_emails_never_appear_in_author_feeds(client, name):
+    author = make_author()
+    article = make_article(authors=[author])
+    make_comment(article=article, email="reader-secret@example.org")
+    content = client.get(reverse(f"articles:{name}", args=[author.slug])).content.decode()
+    assert "reader-secret" not in content
 
 
 ALTERNATE = re.compile(r'<link rel="alternate" type="([^"]+)" title="[^"]+" href="([^"]+)"')
@@ -209,6 +252,15 @@ def test_topic_page_links_its_feeds(client):
     }
 
 
+def test_author_page_links_its_feeds(client):
+    author = make_author(slug="lena-marsh")
+    make_article(authors=[author])
+    assert _alternates(client.get("/author/lena-marsh/").content.decode()) == {
+        ("application/rss+xml", "/author/lena-marsh/feed/"),
+        ("application/atom+xml", "/author/lena-marsh/feed/atom/"),
+    }
+
+
 def test_article_page_links_the_site_feeds(client):
     article = make_article()
     assert _alternates(client.get(article.get_absolute_url()).content.decode()) == {
@@ -217,8 +269,14 @@ def test_article_page_links_the_site_feeds(client):
     }
 
 
-# The site feed: articles, bylines, topics. Section and topic feeds look up their subject first.
-FEEDS = {"feed": "feed", "section_feed": "section feed", "topic_feed": "topic feed"}
+# The site feed: articles, bylines, topics. Section, topic and author feeds look up their
+# subject first.
+FEEDS = {
+    "feed": "feed",
+    "section_feed": "section feed",
+    "topic_feed": "topic feed",
+    "author_feed": "author feed",
+}
 
 
 def _build(scale):
@@ -232,6 +290,7 @@ def _build(scale):
         "feed": (),
         "section_feed": (section.slug,),
         "topic_feed": (topic.slug,),
+        "author_feed": (authors[0].slug,),
     }
 
 
