@@ -15,6 +15,10 @@ LABELS = {
     "search_one_reader": "Search, one reader at a time",
     "comment_post": "Comment POST (stored, waits for a moderator)",
     "live_uncached": "Live coverage of 1,000 entries, uncached",
+    "api_list_uncached": "Content API, newest articles (/api/v1/articles/), uncached",
+    "api_detail_uncached": "Content API, the reference story (/api/v1/articles/<id>/), uncached",
+    "api_list_varnish": "Content API, newest articles, through Varnish",
+    "api_detail_varnish": "Content API, the reference story, through Varnish",
 }
 ANCHORS = {
     "wagtail": "Wagtail 8 page",

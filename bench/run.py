@@ -54,6 +54,7 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 DATABASE = "newsroom_bench"
 REFERENCE_SLUG = "trump-putin-agree-ukraine-ceasefire-talks"
 SEARCH = "housing"
+API_LIST = "/api/v1/articles/"
 
 CACHED, UNCACHED, RERENDER, VARNISH = 8010, 8011, 8012, 6081
 # The live coverage measured has this many entries (the demo's story, filled up).
@@ -192,8 +193,10 @@ def newsroom_env(work, *, database=DATABASE, redis_url=REDIS_URL):
         "DJANGO_MEDIA_ROOT": str(work / "media"),
         "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
         "NEWSROOM_BASE_URL": f"http://127.0.0.1:{CACHED}",
-        # Thousands of readers post from one address here: lift the per-IP limit, keep the rest.
+        # Thousands of readers post and read the API from one address here: lift the per-IP
+        # limits, keep the rest.
         "COMMENTS_RATE_LIMIT_PER_IP": "100000000/60",
+        "API_ANONYMOUS_RATE": "100000000/60",
         "GRANIAN_LOG_ACCESS_ENABLED": "false",
         "GRANIAN_LOG_LEVEL": "warning",
     }
@@ -316,6 +319,7 @@ def measure_phase(label, env, work, reference, knobs, *, moderation=False):
         )
         stack.varnish(work, backend_port=CACHED, port=VARNISH)
         etag = servers.etag(f"{cached.url}{article}")
+        api_detail = f"/api/v1/articles/{reference['id']}/"
         subjects = [
             wrk.Subject("article_uncached", f"{uncached.url}{article}"),
             wrk.Subject("typical_uncached", f"{uncached.url}{reference['typical']}"),
@@ -328,6 +332,11 @@ def measure_phase(label, env, work, reference, knobs, *, moderation=False):
             wrk.Subject("search_uncached", f"{uncached.url}{search}"),
             wrk.Subject("search_one_reader", f"{uncached.url}{search}", connections=1),
             wrk.Subject("live_uncached", f"{uncached.url}{reference['live']}"),
+            # The content API beside the page: the newest stories, and the reference story.
+            wrk.Subject("api_list_uncached", f"{uncached.url}{API_LIST}"),
+            wrk.Subject("api_detail_uncached", f"{uncached.url}{api_detail}"),
+            wrk.Subject("api_list_varnish", f"http://127.0.0.1:{VARNISH}{API_LIST}"),
+            wrk.Subject("api_detail_varnish", f"http://127.0.0.1:{VARNISH}{api_detail}"),
             wrk.Subject(
                 "comment_post",
                 f"{uncached.url}/comments/post/{reference['id']}/",
