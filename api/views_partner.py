@@ -2,6 +2,8 @@
 the request, calls one QuerySet chain or service, and answers."""
 
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.exceptions import ValidationError
@@ -68,6 +70,14 @@ def _change(change, request, documents):
     return entry
 
 
+@extend_schema(
+    parameters=[
+        OpenApiParameter("since", str, description="The cursor a change or a page gave out."),
+        OpenApiParameter("limit", int, description=f"Changes a page, 1 to {CHANGES_MAX_PAGE}."),
+        OpenApiParameter("format", str, enum=["json", "ninjs"], description="ninjs: embed it."),
+    ],
+    responses={200: OpenApiTypes.OBJECT, 400: OpenApiTypes.OBJECT},
+)
 @api_view(["GET"])
 @format_is_ours
 def change_feed(request):
@@ -93,6 +103,7 @@ def change_feed(request):
     )
 
 
+@extend_schema(responses={200: OpenApiTypes.OBJECT, 404: None, 410: OpenApiTypes.OBJECT})
 @api_view(["GET"])
 def ninjs_article(request, pk):
     """Serve a public article as ninjs; a withdrawn or expired one as a canceled item."""
@@ -108,6 +119,7 @@ def ninjs_article(request, pk):
     return Response(ninjs.canceled_document(pk, when=when), status=status.HTTP_410_GONE)
 
 
+@extend_schema(responses={200: OpenApiTypes.OBJECT, 404: None})
 @api_view(["GET"])
 def ninjs_entry(request, pk):
     """Serve a public live-coverage entry as ninjs."""
@@ -122,6 +134,15 @@ class MayIngest(BasePermission):
         return isinstance(request.auth, ApiKey) and request.auth.can_ingest
 
 
+@extend_schema(
+    request=OpenApiTypes.OBJECT,
+    responses={
+        200: OpenApiTypes.OBJECT,
+        201: OpenApiTypes.OBJECT,
+        400: OpenApiTypes.OBJECT,
+        409: OpenApiTypes.OBJECT,
+    },
+)
 @api_view(["POST"])
 @permission_classes([MayIngest])
 def ingest_item(request):
