@@ -24,7 +24,7 @@ from django.db import connection, transaction
 from django.db.models import Min
 from django.utils import timezone
 
-from articles.models import Article, Correction, LiveEntry
+from articles.models import Article, Correction, LiveEntry, Section
 
 from .models import TOMBSTONES, Change, PendingChange
 
@@ -94,9 +94,17 @@ def _reschedule(article, after):
         PendingChange.objects.update_or_create(article_id=article.pk, defaults={"due_at": due})
 
 
+def _path(article):
+    # The saver may hold the article without its section (loaded for a list that never
+    # showed it): load the section alone rather than trip a lazy load.
+    if not Article.section.is_cached(article):
+        article.section = Section.objects.get(pk=article.section_id)
+    return article.get_absolute_url()
+
+
 def _write(article, event, when):
     return Change.objects.create(
-        article_id=article.pk, event=event, happened_at=when, path=article.get_absolute_url()
+        article_id=article.pk, event=event, happened_at=when, path=_path(article)
     )
 
 
@@ -154,12 +162,14 @@ def schedule(article):
 def record_deleted(article):
     """Record a tombstone for a deleted article that partners hold as live."""
     _lock()
-    if _last_event(article.pk) in LIVE_EVENTS:
+    last = Change.objects.filter(article_id=article.pk).order_by("-pk").first()
+    if last is not None and last.event in LIVE_EVENTS:
+        # At the address partners were last told of.
         Change.objects.create(
             article_id=article.pk,
             event=Event.UNPUBLISHED,
             happened_at=timezone.now(),
-            path=article.get_absolute_url(),
+            path=last.path,
         )
 
 
