@@ -12,7 +12,14 @@ from api.models import Change
 from articles import services
 from articles.models import Article
 from tests.api.fixtures.ninjs import assert_valid
-from tests.factories import make_article, make_correction, make_draft, make_scheduled, make_user
+from tests.factories import (
+    make_article,
+    make_correction,
+    make_draft,
+    make_live_entry,
+    make_scheduled,
+    make_user,
+)
 from tests.query_budgets import API_PARTNER
 
 pytestmark = pytest.mark.django_db
@@ -222,3 +229,25 @@ def test_the_ninjs_feed_query_count_is_flat(client, django_assert_num_queries, n
         make_article(image=True)
     with django_assert_num_queries(API_PARTNER["changes, ninjs"]):
         assert len(feed(client, format="ninjs")["changes"]) == n
+
+
+def test_a_new_live_entry_is_a_change_to_its_coverage(client):
+    coverage = make_article(is_live=True)
+    make_live_entry(article=coverage)
+    assert events(client) == [(coverage.pk, "published"), (coverage.pk, "changed")]
+
+
+def test_an_entry_timed_for_later_changes_its_coverage_at_that_time(client):
+    coverage = make_article(is_live=True)
+    later = timezone.now() + timedelta(minutes=30)
+    make_live_entry(article=coverage, published_at=later)
+    assert events(client) == [(coverage.pk, "published")]
+    with clock_at(later + timedelta(minutes=1)):
+        assert events(client) == [(coverage.pk, "published"), (coverage.pk, "changed")]
+
+
+def test_deleting_a_live_coverage_with_entries_leaves_one_tombstone(client):
+    coverage = make_article(is_live=True)
+    make_live_entry(article=coverage)
+    coverage.delete()
+    assert [event for _, event in events(client)] == ["published", "changed", "unpublished"]
