@@ -5,12 +5,14 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
+from newsroom.admin_input import CheckedInputAdmin
+
 from .keys import keys_revoke
 from .models import ApiKey
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(CheckedInputAdmin, admin.ModelAdmin):
     list_display = [
         "name",
         "prefix",
