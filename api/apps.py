@@ -6,3 +6,6 @@ class ApiConfig(AppConfig):
 
     name = "api"
     verbose_name = "Content API"
+
+    def ready(self):
+        from . import signals  # noqa: F401  (connects the change feed's receivers)

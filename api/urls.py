@@ -5,7 +5,7 @@ from drf_spectacular.views import SpectacularJSONAPIView
 
 from caching.pages import cache_for_readers
 
-from . import views
+from . import views, views_partner
 
 app_name = "api"
 
@@ -22,6 +22,11 @@ urlpatterns = [
     path("topics/<str:pk>/", views.TopicDetail.as_view(), name="topic"),
     path("authors/", views.AuthorList.as_view(), name="authors"),
     path("authors/<str:pk>/", views.AuthorDetail.as_view(), name="author"),
+    # Partners: the change feed, stories as IPTC ninjs, and ingest (api/views_partner.py).
+    path("changes/", views_partner.change_feed, name="changes"),
+    path("ninjs/articles/<str:pk>/", views_partner.ninjs_article, name="ninjs-article"),
+    path("ninjs/entries/<str:pk>/", views_partner.ninjs_entry, name="ninjs-entry"),
+    path("ingest/", views_partner.ingest_item, name="ingest"),
     # The schema changes only with a release: shared like a page, and dropped with every page.
     path("schema/", cache_for_readers(SpectacularJSONAPIView.as_view()), name="schema"),
     path("docs/", views.documentation, name="docs"),

@@ -3,7 +3,7 @@
 import hashlib
 import time
 
-from django.core.cache import cache
+from django.core.cache import cache as default_cache
 
 
 def _window(scope, identity, window):
@@ -15,8 +15,13 @@ def _window(scope, identity, window):
     return f"ratelimit:{scope}:{digest}:{window_start}", window_start + window - now
 
 
-def hit(scope, identity, *, limit, window):
-    """Count one action; return 0 if allowed, else the seconds until the window ends."""
+def hit(scope, identity, *, limit, window, cache=None):
+    """Count one action; return 0 if allowed, else the seconds until the window ends.
+
+    ``cache`` is another of Django's caches to count in (the content API keeps its counts
+    apart from the database, api/throttles.py); the default cache otherwise.
+    """
+    cache = cache or default_cache
     key, seconds_left = _window(scope, identity, window)
     cache.add(key, 0, timeout=window + 5)
     try:
@@ -31,9 +36,9 @@ def used_up(scope, identity, *, limit, window):
     """Without counting, return the seconds until the window ends if ``limit`` actions were
     already counted in it, else 0."""
     key, seconds_left = _window(scope, identity, window)
-    return seconds_left if cache.get(key, 0) >= limit else 0
+    return seconds_left if default_cache.get(key, 0) >= limit else 0
 
 
 def forget(scope, identity, *, window):
     """Drop this window's count, e.g. when the person proves who they are."""
-    cache.delete(_window(scope, identity, window)[0])
+    default_cache.delete(_window(scope, identity, window)[0])

@@ -87,6 +87,9 @@ ROLES = {
         "articles.withdraw_article",
         *every_action("images", "image"),
         *MODERATION,
+        # Partners' keys to the content API: made and revoked, never deleted (their use is
+        # on record).
+        *some_actions("api", {"apikey": ("add", "change", "view")}),
     ],
     # Reader comments only.
     "Moderators": MODERATION,

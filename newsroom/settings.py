@@ -411,7 +411,31 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Partners send "Authorization: Bearer <key>" (api/keys.py); everyone else is anonymous.
+    # No session login: the API serves what is public, and staff read it as anyone does.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.keys.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    # Anonymous readers by address, partners at their key's own rate (api/throttles.py).
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttles.ReaderOrPartnerThrottle"],
 }
+# Requests per window (seconds) for readers without a key, counted per address as the proxies
+# give it (newsroom/proxies.py); "60/60" in the environment.
+API_ANONYMOUS_RATE = env_rate("API_ANONYMOUS_RATE", (60, 60))
+# The section ingested drafts are filed in (a slug); empty: the first section.
+API_INGEST_SECTION = os.environ.get("API_INGEST_SECTION", "")
+# The API's request counts: in Redis when there is one, shared by every process; otherwise in
+# each process's memory, so that counting a request costs no database write.
+API_CACHE_ALIAS = "api"
+if REDIS_URL:
+    CACHES[API_CACHE_ALIAS] = {
+        **CACHES["default"],
+        "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + "-api",
+    }
+else:
+    CACHES[API_CACHE_ALIAS] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "newsroom-api",
+    }
 SPECTACULAR_SETTINGS = {
     "TITLE": f"{NEWSROOM_SITE_NAME} content API",
     "VERSION": "1",

@@ -19,6 +19,7 @@ from comments import services as comment_services
 from comments.models import Comment, Commenter, CommentReport
 from tests.admin_forms import form_data
 from tests.factories import (
+    make_api_key,
     make_article,
     make_author,
     make_comment,
@@ -36,7 +37,7 @@ GROUPS = {"writer": "Writers", "moderator": "Moderators", "editor": "Editors"}
 
 # The apps whose rows a refused request must leave exactly as they were. Sessions are left
 # out on purpose: logging in and out writes them.
-WATCHED_APPS = {"admin", "articles", "auth", "comments", "images", "taggit"}
+WATCHED_APPS = {"admin", "api", "articles", "auth", "comments", "images", "taggit"}
 
 
 @dataclass
@@ -148,6 +149,10 @@ class World:
             withdrawn_reason="A court order.",
             withdrawn_at=timezone.now() - timedelta(minutes=5),
         )
+
+    @cached_property
+    def api_key(self):
+        return make_api_key(name="Matrix partner key")[0]
 
     @cached_property
     def front_page(self):

@@ -79,6 +79,11 @@ def _redis_cache_of_this_run():
 
     caches = {**settings.CACHES}
     caches["default"] = {**caches["default"], "KEY_PREFIX": prefix}
+    # The content API's request counts (api/throttles.py) sit in the same Redis.
+    caches[settings.API_CACHE_ALIAS] = {
+        **caches[settings.API_CACHE_ALIAS],
+        "KEY_PREFIX": f"{prefix}-api",
+    }
     with pytest.MonkeyPatch.context() as patch, override_settings(CACHES=caches):
         patch.setattr(RedisCache, "clear", clear_this_run)
         yield
@@ -95,6 +100,18 @@ def _redis_cache_emptied(_redis_cache_of_this_run):
         from django.core.cache import cache
 
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _api_counts_emptied(_redis_cache_of_this_run):
+    # The API's request counts live outside the database (in memory without Redis): one
+    # test's requests must not spend the next one's rate.
+    from django.conf import settings
+    from django.core.cache import caches
+
+    caches[settings.API_CACHE_ALIAS].clear()
+    yield
+    caches[settings.API_CACHE_ALIAS].clear()
 
 
 @pytest.fixture

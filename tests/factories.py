@@ -197,3 +197,15 @@ def comment_form_data(client, article, **overrides):
     }
     data.update(overrides)
     return data
+
+
+def make_api_key(**kwargs):
+    """Make a partner's API key; return (the row, the key as the partner holds it)."""
+    from api.models import ApiKey
+
+    n = _n()
+    kwargs.setdefault("name", f"Partner {n}")
+    api_key = ApiKey(**kwargs)
+    key = api_key.issue()
+    api_key.save()
+    return api_key, key

@@ -95,3 +95,17 @@ STAFF = {
     "revision restore": 9,
     "moderation desk": 13,
 }
+
+
+# The content API's partner endpoints (api/views_partner.py), for an anonymous reader; a key
+# adds one query (its row), and one more once a minute to record its use.
+API_PARTNER = {
+    # The article with its section, topic and picture; its bylines; its topics.
+    "ninjs article": 3,
+    # The entry with its author, story and section.
+    "ninjs entry": 1,
+    # What has come due (none here), then the page of changes.
+    "changes": 2,
+    # The same, and the page's public articles as for "ninjs article".
+    "changes, ninjs": 5,
+}

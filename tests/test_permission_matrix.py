@@ -20,6 +20,7 @@ superuser sees, so a hidden button is no protection. test_every_admin_url_and_ac
 fails on an admin page or action without a row.
 """
 
+import json
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -32,6 +33,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
+from api.models import ApiKey
 from articles import preview
 from articles.models import Article, Author, FrontPage, LiveEntry, Section, Topic, TopStory
 from comments.models import Comment, CommentDecision, Commenter, CommenterNote
@@ -46,7 +48,7 @@ from tests.admin_matrix import (
     changed_tables,
     database_state,
 )
-from tests.factories import upload
+from tests.factories import make_api_key, upload
 
 GET, POST = "GET", "POST"
 
@@ -155,6 +157,7 @@ def old_change_address(model):
             Image: lambda: world.image,
             LiveEntry: lambda: world.live_entry,
             FrontPage: lambda: world.front_page,
+            ApiKey: lambda: world.api_key,
         }[model]()
         change = _url(f"{opts.app_label}_{opts.model_name}_change", obj.pk)
         return Call(change.removesuffix("change/"))
@@ -497,6 +500,7 @@ ROWS = [
     Row("app_list", GET, app_index("articles"), "login 200 404 200 200", "articles"),
     Row("app_list", GET, app_index("comments"), "login 404 200 200 200", "comments"),
     Row("app_list", GET, app_index("images"), "login 200 404 200 200", "images"),
+    Row("app_list", GET, app_index("api"), "login 404 404 200 200", "api"),
     Row("(?P<url>.*)$", GET, no_such_page, "login 404 404 404 404", "unknown page"),
 
     # Groups and users: the superuser's alone.
@@ -799,6 +803,27 @@ ROWS = [
         "login refused refused done done"),
     Row("images/image/<path:object_id>/", GET, old_change_address(Image),
         "login 302 302 302 302"),
+
+    # Partners' API keys: Editors make and revoke them; a key's use stays on record, so only
+    # a superuser deletes one.
+    Row("api_apikey_changelist", GET, page("api_apikey_changelist"), "login 403 403 200 200"),
+    Row("api_apikey_add", GET, page("api_apikey_add"), "login 403 403 200 200"),
+    Row("api_apikey_add", POST,
+        add(ApiKey, {"name": "Matrix newcomer"}, name="Matrix newcomer", rate_per_minute="30"),
+        "login refused refused done done"),
+    Row("api_apikey_change", GET, page("api_apikey_change", "api_key"), "login 403 403 200 200"),
+    Row("api_apikey_change", POST,
+        change("api_key", "apikey_form", lambda k: k.rate_per_minute == 5, rate_per_minute="5"),
+        "login refused refused done done"),
+    Row("api_apikey_history", GET, page("api_apikey_history", "api_key"),
+        "login 403 403 200 200"),
+    Row("api_apikey_delete", GET, page("api_apikey_delete", "api_key"), "login 403 403 403 200"),
+    Row("api_apikey_delete", POST, delete("api_key"), "login refused refused refused done"),
+    Row("api.apikey:revoke", POST, action(ApiKey, "revoke", "api_key", lambda k: k.is_revoked()),
+        "login refused refused done done"),
+    Row("api.apikey:delete_selected", POST, delete_selected(ApiKey, "api_key"),
+        "login refused refused refused done"),
+    Row("api/apikey/<path:object_id>/", GET, old_change_address(ApiKey), "login 302 302 302 302"),
 ]
 # fmt: on
 
@@ -864,3 +889,131 @@ def test_every_admin_url_and_action_has_a_row():
     assert not missing, f"no row in the permission matrix for: {', '.join(missing)}"
     gone = sorted(covered - urls - actions - OUTSIDE_ADMIN)
     assert not gone, f"rows for admin pages or actions that are gone: {', '.join(gone)}"
+
+
+# The content API (/api/v1/): who gets what from each endpoint, in one table. The columns:
+#
+#     anonymous   key   ingest-key   revoked-key   staff
+#
+# "key" is a partner's key, "ingest-key" one granted ingest, "staff" an editor signed in to the
+# admin and sending no key (the API knows no sessions: staff read it as anyone does). Each
+# cell is the answer's status. Apart from a 201, a request may change nothing but the key's
+# own use count; test_every_api_url_has_a_row fails on an endpoint without a row.
+
+API_ROLES = ["anonymous", "key", "ingest-key", "revoked-key", "staff"]
+
+
+@dataclass(frozen=True)
+class ApiRow:
+    covers: str  # The URL's name in the api namespace.
+    path: object  # The path, or a function of the World returning it.
+    cells: str
+    method: str = GET
+    body: object = None  # For a POST: a function of the World returning the JSON sent.
+    variant: str = ""
+
+    @property
+    def id(self):
+        return f"{self.covers}[{self.variant}]" if self.variant else self.covers
+
+    def expected(self, role):
+        cells = self.cells.split()
+        assert len(cells) == len(API_ROLES), f"{self.id}: the row needs {len(API_ROLES)} cells"
+        return dict(zip(API_ROLES, cells, strict=True))[role]
+
+
+def ninjs_article(obj):
+    return lambda world: f"/api/v1/ninjs/articles/{getattr(world, obj).pk}/"
+
+
+def ingest_item(world):
+    assert world.section is not None  # Made now: ingest files the item in the first section.
+    return {
+        "uri": "urn:matrix:item:1",
+        "version": "1",
+        "headlines": [{"value": "Matrix wire story"}],
+        "bodies": [{"contenttype": "text/html", "value": "<p>From the wire.</p>"}],
+    }
+
+
+# fmt: off
+API_ROWS = [
+    ApiRow("changes", "/api/v1/changes/", "200 200 200 401 200"),
+    ApiRow("changes", "/api/v1/changes/?format=ninjs", "200 200 200 401 200", variant="ninjs"),
+    ApiRow("changes", "/api/v1/changes/?since=nonsense", "400 400 400 401 400", variant="bad"),
+    ApiRow("ninjs-article", ninjs_article("published"), "200 200 200 401 200"),
+    ApiRow("ninjs-article", ninjs_article("draft"), "404 404 404 401 404", variant="draft"),
+    ApiRow("ninjs-article", ninjs_article("scheduled"), "404 404 404 401 404",
+           variant="scheduled"),
+    ApiRow("ninjs-article", ninjs_article("embargoed"), "404 404 404 401 404",
+           variant="embargoed"),
+    ApiRow("ninjs-article", ninjs_article("withdrawn"), "410 410 410 401 410",
+           variant="withdrawn"),
+    ApiRow("ninjs-entry", lambda w: f"/api/v1/ninjs/entries/{w.live_entry.pk}/",
+           "200 200 200 401 200"),
+    ApiRow("ingest", "/api/v1/ingest/", "401 403 201 401 401", POST, ingest_item),
+    ApiRow("ingest", "/api/v1/ingest/", "401 403 405 401 401", variant="GET"),
+]
+# fmt: on
+
+
+def _api_headers(world, client, role):
+    if role == "staff":
+        client.force_login(world.user("editor"))
+        return {}
+    if role == "anonymous":
+        return {}
+    options = {
+        "key": {},
+        "ingest-key": {"can_ingest": True},
+        "revoked-key": {"can_ingest": True, "revoked_at": timezone.now()},
+    }[role]
+    _, key = make_api_key(**options)
+    return {"HTTP_AUTHORIZATION": f"Bearer {key}"}
+
+
+def _api_changes(before, after):
+    # A key's use count and time are bookkeeping, written by any keyed request.
+    return [label for label in changed_tables(before, after) if label != "api.ApiKey"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("row", "role"),
+    [
+        pytest.param(row, role, id=f"{row.method}-{row.id}-{role}")
+        for row in API_ROWS
+        for role in API_ROLES
+    ],
+)
+def test_api_permission_matrix(client, world, row, role):
+    headers = _api_headers(world, client, role)
+    path = row.path(world) if callable(row.path) else row.path
+    body = row.body(world) if row.body else None
+    before = database_state()
+    if row.method == POST:
+        response = client.post(path, json.dumps(body), content_type="application/json", **headers)
+    else:
+        response = client.get(path, **headers)
+    changed = _api_changes(before, database_state())
+    expected = row.expected(role)
+    assert str(response.status_code) == expected, (
+        f"{row.id}: {row.method} {path} as {role} answered {response.status_code}; "
+        f"the table says {expected}"
+    )
+    assert response["Content-Type"] == "application/json"
+    if response.status_code == 201:
+        assert changed, f"{row.id}: answered 201 but stored nothing"
+    else:
+        assert not changed, f"{row.id} as {role} changed {', '.join(changed)}"
+
+
+def test_every_api_url_has_a_row():
+    from api import urls
+
+    names = {pattern.name for pattern in urls.urlpatterns}
+    covered = {row.covers for row in API_ROWS}
+    assert not names - covered, (
+        f"no row in the API matrix for: {', '.join(sorted(names - covered))}"
+    )
+    assert not covered - names, f"rows for API URLs that are gone: {', '.join(covered - names)}"
