@@ -43,9 +43,16 @@ def tag(response, *keys):
 
 
 def may_share(request):
-    """Return True if the answer to this request may be shared with other readers."""
-    return request.method in ("GET", "HEAD") and (
-        settings.SESSION_COOKIE_NAME not in request.COOKIES
+    """Return True if the answer to this request may be shared with other readers.
+
+    Not for a reader with a session (staff, a commenter awaiting moderation), nor for a
+    request with credentials (a partner's API key): its key is checked, counted and held to
+    its rate on every request, so no stored answer may stand in for it.
+    """
+    return (
+        request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
     )
 
 

@@ -911,6 +911,7 @@ class ApiRow:
     method: str = GET
     body: object = None  # For a POST: a function of the World returning the JSON sent.
     variant: str = ""
+    content_type: str = "application/json"
 
     @property
     def id(self):
@@ -926,6 +927,11 @@ def ninjs_article(obj):
     return lambda world: f"/api/v1/ninjs/articles/{getattr(world, obj).pk}/"
 
 
+def api_path(template, obj):
+    """Return a function of the World giving the address with this object's id in it."""
+    return lambda world: template.format(pk=getattr(world, obj).pk)
+
+
 def ingest_item(world):
     assert world.section is not None  # Made now: ingest files the item in the first section.
     return {
@@ -938,6 +944,27 @@ def ingest_item(world):
 
 # fmt: off
 API_ROWS = [
+    # What readers see, as data: the same for every caller but a revoked key.
+    ApiRow("articles", "/api/v1/articles/", "200 200 200 401 200"),
+    ApiRow("article", api_path("/api/v1/articles/{pk}/", "published"), "200 200 200 401 200"),
+    ApiRow("article", api_path("/api/v1/articles/{pk}/", "draft"), "404 404 404 401 404",
+           variant="draft"),
+    ApiRow("article", api_path("/api/v1/articles/{pk}/", "embargoed"), "404 404 404 401 404",
+           variant="embargoed"),
+    ApiRow("entries", api_path("/api/v1/articles/{pk}/entries/", "live_story"),
+           "200 200 200 401 200"),
+    ApiRow("comments", api_path("/api/v1/articles/{pk}/comments/", "published"),
+           "200 200 200 401 200"),
+    ApiRow("sections", "/api/v1/sections/", "200 200 200 401 200"),
+    ApiRow("section", api_path("/api/v1/sections/{pk}/", "section"), "200 200 200 401 200"),
+    ApiRow("topics", "/api/v1/topics/", "200 200 200 401 200"),
+    ApiRow("topic", api_path("/api/v1/topics/{pk}/", "topic"), "200 200 200 401 200"),
+    ApiRow("authors", "/api/v1/authors/", "200 200 200 401 200"),
+    ApiRow("author", api_path("/api/v1/authors/{pk}/", "author"), "200 200 200 401 200"),
+    ApiRow("schema", "/api/v1/schema/", "200 200 200 401 200",
+           content_type="application/vnd.oai.openapi+json"),
+    # A page for people, not an API answer: it reads no key.
+    ApiRow("docs", "/api/v1/docs/", "200 200 200 200 200", content_type="text/html"),
     ApiRow("changes", "/api/v1/changes/", "200 200 200 401 200"),
     ApiRow("changes", "/api/v1/changes/?format=ninjs", "200 200 200 401 200", variant="ninjs"),
     ApiRow("changes", "/api/v1/changes/?since=nonsense", "400 400 400 401 400", variant="bad"),
@@ -1001,7 +1028,7 @@ def test_api_permission_matrix(client, world, row, role):
         f"{row.id}: {row.method} {path} as {role} answered {response.status_code}; "
         f"the table says {expected}"
     )
-    assert response["Content-Type"] == "application/json"
+    assert response["Content-Type"].split(";")[0] == row.content_type
     if response.status_code == 201:
         assert changed, f"{row.id}: answered 201 but stored nothing"
     else:

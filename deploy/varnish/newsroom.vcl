@@ -47,6 +47,9 @@ sub vcl_recv {
     if (req.http.Cookie ~ "(^|;\s*)sessionid=") {
         return (pass);  # staff, and readers whose comment awaits moderation
     }
+    if (req.http.Authorization) {
+        return (pass);  # a partner's API key: checked, counted and rate-limited each time
+    }
     # Any other cookie (analytics, a stale csrftoken) does not change a reader's page.
     unset req.http.Cookie;
     return (hash);

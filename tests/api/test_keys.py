@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from api.models import ApiKey, hash_key
-from tests.factories import make_api_key
+from tests.factories import make_api_key, make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +188,20 @@ def test_the_key_list_says_when_each_key_was_last_used(editor_client):
     make_api_key(name="Used", last_used_at=timezone.now() - timedelta(hours=2), use_count=7)
     html = editor_client.get(reverse("admin:api_apikey_changelist")).content.decode()
     assert "Used" in html and ">7<" in html
+
+
+@pytest.mark.page_cache
+def test_a_key_is_checked_and_counted_even_when_the_answer_is_stored(client):
+    make_article()
+    anonymous = client.get("/api/v1/articles/")
+    assert anonymous.status_code == 200
+    assert client.get("/api/v1/articles/")["X-Cache"] == "hit"  # stored for readers
+    _, revoked = make_api_key(revoked_at=timezone.now())
+    assert client.get("/api/v1/articles/", **bearer(revoked)).status_code == 401
+    api_key, key = make_api_key()
+    keyed = client.get("/api/v1/articles/", **bearer(key))
+    assert keyed.status_code == 200
+    assert keyed.json() == anonymous.json()
+    assert keyed.get("X-Cache") != "hit"
+    api_key.refresh_from_db()
+    assert api_key.use_count == 1
