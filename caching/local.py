@@ -6,6 +6,12 @@ channel of the cache's Redis (store.mark_changed), and each process listens to i
 so a copy here is dropped as soon as the shared one is: a copy is good only while none of its
 keys changed after its request began, the same rule as in the shared store.
 
+A message takes a moment to be heard: the listening thread waits for Python's lock behind the
+requests being served, while the change's purge has already sent Varnish back for the page.
+So each change also counts one up on a number kept in Redis, published with it in one atomic
+step (a script), and a copy is served only while this process has heard every change counted
+so far: one small read, where the shared copy costs two large ones.
+
 While the channel is not being listened to (the process just started, Redis restarted), a
 message could have been missed: then nothing is served from here, and on listening again the
 copies made before are forgotten. Only a Redis cache has a channel; with any other cache
@@ -27,6 +33,13 @@ logger = logging.getLogger(__name__)
 MOST_KEYS = 50_000
 # How often a quiet channel is pinged, to find out that its connection died.
 PING_SECONDS = 5
+# Count the change, and publish it with its number, as one step: the messages go out in the
+# order of their numbers, so a process that has heard number n has heard every change to n.
+_PUBLISH = """
+local number = redis.call("INCR", KEYS[1])
+redis.call("PUBLISH", ARGV[1], number .. " " .. ARGV[2])
+return number
+"""
 
 
 class LocalPages:
@@ -34,6 +47,8 @@ class LocalPages:
         self.cache = cache
         self.budget = budget
         self.channel = cache.make_key("page-cache:changes")
+        self.counter = cache.make_key("page-cache:changes-counted")
+        self.heard_up_to = 0  # the number of the last change heard
         self.pages = OrderedDict()  # page name -> (entry, bytes), least recently used first
         self.size = 0
         self.changed = {}  # key -> when it last changed, as far as this process has heard
@@ -54,7 +69,22 @@ class LocalPages:
                 self._drop(name)
                 return None
             self.pages.move_to_end(name)
-            return entry
+        # A change counted but not heard yet may be one this copy shows: ask the shared store.
+        return entry if self._heard_everything() else None
+
+    def _heard_everything(self):
+        counted = self._counted()
+        if counted < self.heard_up_to:
+            # The count began again (Redis was emptied): no copy kept so far can be trusted.
+            self.forget()
+            return False
+        return self.heard_up_to >= counted
+
+    def _counted(self):
+        return int(self._client().get(self.counter) or 0)
+
+    def _client(self):
+        return self.cache._cache.get_client(write=True)
 
     def keep(self, name, entry):
         size = _size(entry["content"])
@@ -69,23 +99,28 @@ class LocalPages:
             while self.size > self.budget:
                 self._drop(next(iter(self.pages)))
 
-    def heard(self, keys, moment):
-        """Note that these keys changed at ``moment``."""
+    def heard(self, keys, moment, number=None):
+        """Note that these keys changed at ``moment``, in the change counted ``number``."""
         with self.lock:
             if len(self.changed) > MOST_KEYS:
                 self._forget()
             for key in keys:
                 if self.changed.get(key, 0.0) < moment:
                     self.changed[key] = moment
+            if number is not None:
+                self.heard_up_to = max(self.heard_up_to, number)
 
     def publish(self, keys, moment):
         self.heard(keys, moment)
         message = json.dumps({"keys": sorted(keys), "at": moment})
-        self.cache._cache.get_client(write=True).publish(self.channel, message)
+        self._client().eval(_PUBLISH, 1, self.counter, self.channel, message)
 
     def forget(self):
+        """Forget every copy, and count changes from the number Redis holds now."""
+        counted = self._counted()
         with self.lock:
             self._forget()
+            self.heard_up_to = counted
 
     def stop(self):
         self.stopped.set()
@@ -125,12 +160,16 @@ class LocalPages:
                 if message is None:
                     pubsub.ping()
                 elif message["type"] == "subscribe":
-                    # Whatever changed before now was not heard: start afresh.
+                    # Whatever changed before now was not heard: start afresh, from the
+                    # changes counted so far (what they changed is in the shared store).
                     self.forget()
                     self.listening.set()
                 elif message["type"] == "message":
-                    change = json.loads(message["data"])
-                    self.heard(change["keys"], change["at"])
+                    data = message["data"]
+                    text = data.decode() if isinstance(data, bytes) else data
+                    number, _, text = text.partition(" ")
+                    change = json.loads(text)
+                    self.heard(change["keys"], change["at"], int(number))
 
 
 def _size(content):

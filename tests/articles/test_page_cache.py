@@ -304,6 +304,20 @@ def test_a_page_asked_for_again_is_served_from_this_process_memory(story, redis_
     assert _get(url)["X-Cache"] == "hit"
 
 
+def test_a_copy_is_not_served_while_a_change_counted_elsewhere_is_not_heard_yet(
+    story, redis_client
+):
+    copies = _copies_of_this_process()
+    url = story.get_absolute_url()
+    _get(url)
+    assert _get(url)["X-Cache"] == "hit"
+    shared = list(redis_client.scan_iter(match=cache.make_key("page-cache:page:*")))
+    redis_client.delete(*shared)
+    # Another process has counted a change whose message is still on its way here.
+    redis_client.incr(copies.counter)
+    assert _get(url)["X-Cache"] == "miss"
+
+
 def test_a_change_made_by_another_process_drops_this_process_copy(story, redis_client, settings):
     _copies_of_this_process()
     url = story.get_absolute_url()
