@@ -12,7 +12,8 @@ Links (``href``s, people's and subjects' pages) follow the request, as the pages
 import datetime
 
 from django.conf import settings
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch, Window
+from django.db.models.functions import RowNumber
 
 from articles.models import Article, Byline, LiveEntry
 from richtext.plain import plain_text
@@ -21,6 +22,9 @@ NINJS_VERSION = "2.1"
 SCHEMA_URI = "http://www.iptc.org/std/ninjs/ninjs-schema_2.1.json"
 STANDARD = {"name": "ninjs", "version": NINJS_VERSION, "schema": SCHEMA_URI}
 CONTENT_TYPES = {"jpeg": "image/jpeg", "webp": "image/webp"}
+# A live coverage's ninjs carries its newest entries, each a ninjs item of its own; the rest
+# are at /api/v1/articles/<id>/entries/ and each at its own ninjs address.
+ENTRIES_IN_COVERAGE = 20
 
 
 def article_path(pk):
@@ -66,6 +70,32 @@ def entries_for_ninjs():
     )
 
 
+def newest_entries(articles):
+    """Return {article id: its newest public entries} for the live ones among ``articles``,
+    ENTRIES_IN_COVERAGE each, in one query however many coverages; none if none is live."""
+    live = {article.pk: article for article in articles if article.is_live}
+    if not live:
+        return {}
+    newest = Window(
+        RowNumber(),
+        partition_by=[F("article_id")],
+        order_by=[F("published_at").desc(), F("pk").desc()],
+    )
+    entries = (
+        LiveEntry.objects.public()
+        .filter(article_id__in=live)
+        .select_related("author")
+        .annotate(newness=newest)
+        .filter(newness__lte=ENTRIES_IN_COVERAGE)
+        .order_by("article_id", "-published_at", "-pk")
+    )
+    found = {}
+    for entry in entries:
+        entry.article = live[entry.article_id]  # loaded already, section and all
+        found.setdefault(entry.article_id, []).append(entry)
+    return found
+
+
 def _body(html):
     text = plain_text(html)
     return {
@@ -104,10 +134,11 @@ def _picture(article, absolute):
     return picture
 
 
-def article_document(article, *, absolute):
+def article_document(article, *, absolute, entries=()):
     """Return the ninjs of a public article loaded by ``articles_for_ninjs()``.
 
-    ``absolute`` turns a path into an absolute address (``request.build_absolute_uri``).
+    ``absolute`` turns a path into an absolute address (``request.build_absolute_uri``);
+    ``entries`` are a live coverage's newest entries (newest_entries()), carried along.
     """
     authors = [byline.author for byline in article.bylines.all()]
     topics = sorted(article.topics.all(), key=lambda topic: topic.pk != article.primary_topic_id)
@@ -148,8 +179,13 @@ def article_document(article, *, absolute):
         document["embargoed"] = timestamp(article.embargo_until)
     if article.expires_at:
         document["expires"] = timestamp(article.expires_at)
-    if article.lead_image:
-        document["associations"] = [_picture(article, absolute)]
+    associations = [_picture(article, absolute)] if article.lead_image else []
+    associations += [
+        {"name": f"entry-{entry.pk}", **entry_document(entry, absolute=absolute)}
+        for entry in entries
+    ]
+    if associations:
+        document["associations"] = associations
     return document
 
 

@@ -1,7 +1,10 @@
 """The partners' endpoints: the change feed, stories as ninjs, and ingest. Thin: each parses
 the request, calls one QuerySet chain or service, and answers."""
 
+from functools import wraps
+
 from django.shortcuts import get_object_or_404
+from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -11,7 +14,9 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
+from articles import cache_keys
 from articles.models import Article
+from caching.pages import MISSING, cache_for_readers, tag
 
 from . import changes, ingest, ninjs
 from .http import object_id
@@ -89,9 +94,13 @@ def change_feed(request):
     if wanted == "ninjs":
         ids = {change.article_id for change in page if not change.is_tombstone}
         absolute = request.build_absolute_uri
+        articles = list(ninjs.articles_for_ninjs().filter(pk__in=ids))
+        entries = ninjs.newest_entries(articles)
         documents = {
-            article.pk: ninjs.article_document(article, absolute=absolute)
-            for article in ninjs.articles_for_ninjs().filter(pk__in=ids)
+            article.pk: ninjs.article_document(
+                article, absolute=absolute, entries=entries.get(article.pk, ())
+            )
+            for article in articles
         }
     next_cursor = str(page[-1].pk) if page else str(cursor)
     return Response(
@@ -104,6 +113,46 @@ def change_feed(request):
     )
 
 
+def _story_keys(article):
+    """Return the keys of what a story's ninjs shows: the story, its section, topics and
+    authors (a rename reaches it too)."""
+    return [
+        cache_keys.article(article.pk),
+        cache_keys.section(article.section_id),
+        *(cache_keys.topic(topic.pk) for topic in article.topics.all()),
+        *(cache_keys.author(byline.author_id) for byline in article.bylines.all()),
+    ]
+
+
+def _missing_story(view):
+    """Share a story's 404 like a page's, dropped when any story comes to exist (MISSING)."""
+
+    @wraps(view)
+    def tagged(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        return tag(response, MISSING) if response.status_code == 404 else response
+
+    return tagged
+
+
+def _missing_entry(view):
+    """Never share an entry's 404: an entry coming to exist drops only its coverage's key,
+    which a 404 for an unknown entry cannot carry."""
+
+    @wraps(view)
+    def private(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.status_code == 404:
+            patch_cache_control(response, private=True, no_cache=True)
+        return response
+
+    return private
+
+
+# Shared and purged as the pages are (caching/pages.py): an edit, a correction, a withdrawal
+# drops the story's ninjs wherever it is kept.
+@cache_for_readers
+@_missing_story
 @extend_schema(responses={200: OpenApiTypes.OBJECT, 404: None, 410: OpenApiTypes.OBJECT})
 @api_view(["GET"])
 def ninjs_article(request, pk):
@@ -111,23 +160,35 @@ def ninjs_article(request, pk):
     pk = object_id(pk)
     found = ninjs.articles_for_ninjs().filter(pk=pk).first()
     if found is not None:
-        return Response(ninjs.article_document(found, absolute=request.build_absolute_uri))
+        entries = ninjs.newest_entries([found]).get(found.pk, ())
+        document = ninjs.article_document(
+            found, absolute=request.build_absolute_uri, entries=entries
+        )
+        keys = _story_keys(found) + ([cache_keys.live(found.pk)] if found.is_live else [])
+        return tag(Response(document), *keys)
     # Gone for good, as the article's page says with 410: withdrawn, or past its expiry.
     gone = Article.objects.filter(pk=pk, status=Article.Status.WITHDRAWN) | (
         Article.objects.expired().filter(pk=pk)
     )
     found = get_object_or_404(gone.values("withdrawn_at", "expires_at", "updated_at"))
     when = found["withdrawn_at"] or found["expires_at"] or found["updated_at"]
-    return Response(ninjs.canceled_document(pk, when=when), status=status.HTTP_410_GONE)
+    canceled = Response(ninjs.canceled_document(pk, when=when), status=status.HTTP_410_GONE)
+    return tag(canceled, cache_keys.article(pk))
 
 
+@cache_for_readers
+@_missing_entry
 @extend_schema(responses={200: OpenApiTypes.OBJECT, 404: None})
 @api_view(["GET"])
 def ninjs_entry(request, pk):
     """Serve a public live-coverage entry as ninjs."""
     pk = object_id(pk)
     entry = get_object_or_404(ninjs.entries_for_ninjs(), pk=pk)
-    return Response(ninjs.entry_document(entry, absolute=request.build_absolute_uri))
+    document = ninjs.entry_document(entry, absolute=request.build_absolute_uri)
+    keys = [cache_keys.article(entry.article_id), cache_keys.live(entry.article_id)]
+    if entry.author_id:
+        keys.append(cache_keys.author(entry.author_id))
+    return tag(Response(document), *keys)
 
 
 class MayIngest(BasePermission):

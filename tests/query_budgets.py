@@ -102,10 +102,14 @@ STAFF = {
 API_PARTNER = {
     # The article with its section, topic and picture; its bylines; its topics.
     "ninjs article": 3,
+    # A live coverage's, and its newest entries with their authors, in one query.
+    "ninjs live coverage": 4,
     # The entry with its author, story and section.
     "ninjs entry": 1,
     # What has come due (none here), then the page of changes.
     "changes": 2,
     # The same, and the page's public articles as for "ninjs article".
     "changes, ninjs": 5,
+    # With live coverages among them: and every coverage's newest entries, in one query.
+    "changes, ninjs, live coverage": 6,
 }

@@ -14,6 +14,7 @@ from articles.models import Article
 from tests.api.fixtures.ninjs import assert_valid
 from tests.factories import (
     make_article,
+    make_author,
     make_correction,
     make_draft,
     make_live_entry,
@@ -229,6 +230,23 @@ def test_the_ninjs_feed_query_count_is_flat(client, django_assert_num_queries, n
         make_article(image=True)
     with django_assert_num_queries(API_PARTNER["changes, ninjs"]):
         assert len(feed(client, format="ninjs")["changes"]) == n
+
+
+@pytest.mark.parametrize("n", [1, 4])
+def test_the_ninjs_feed_reads_every_coverage_s_entries_in_one_query(
+    client, django_assert_num_queries, n
+):
+    for _ in range(n):
+        coverage = make_article(is_live=True)
+        for _ in range(3):
+            make_live_entry(article=coverage, author=make_author())
+    with django_assert_num_queries(API_PARTNER["changes, ninjs, live coverage"]):
+        documents = [change["ninjs"] for change in feed(client, format="ninjs")["changes"]]
+    assert all(
+        len([item for item in document["associations"] if item["name"].startswith("entry-")]) == 3
+        for document in documents
+        if document
+    )
 
 
 def test_a_new_live_entry_is_a_change_to_its_coverage(client):

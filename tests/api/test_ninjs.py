@@ -129,6 +129,24 @@ def test_a_live_coverage_is_a_text_item_with_its_own_profile(client):
     assert document["profile"] == "live-coverage"
 
 
+def test_a_live_coverage_carries_its_newest_entries_as_ninjs_items(client):
+    coverage = make_article(is_live=True)
+    now = timezone.now()
+    entries = [
+        make_live_entry(
+            article=coverage, title=f"Update {n}", published_at=now - timedelta(minutes=n)
+        )
+        for n in range(25)
+    ]
+    make_live_entry(article=coverage, title="Not yet", published_at=now + timedelta(hours=1))
+    document = ninjs_of(client, coverage).json()
+    assert_valid(document)
+    carried = [item for item in document["associations"] if item["name"].startswith("entry-")]
+    assert [item["headlines"][0]["value"] for item in carried] == [f"Update {n}" for n in range(20)]
+    assert carried[0]["uri"].endswith(f"/api/v1/ninjs/entries/{entries[0].pk}/")
+    assert carried[0]["profile"] == "live-entry"
+
+
 def test_an_entry_timed_for_later_or_of_a_draft_is_not_found(client):
     later = make_live_entry(
         article=make_article(is_live=True), published_at=timezone.now() + timedelta(hours=1)
@@ -147,6 +165,17 @@ def test_the_ninjs_article_query_count_is_flat(client, django_assert_num_queries
     )
     with django_assert_num_queries(API_PARTNER["ninjs article"]):
         assert ninjs_of(client, article).status_code == 200
+
+
+@pytest.mark.parametrize("n", [1, 30])
+def test_a_live_coverage_s_ninjs_reads_its_entries_in_one_query(
+    client, django_assert_num_queries, n
+):
+    coverage = make_article(is_live=True, authors=[make_author()], image=True)
+    for _ in range(n):
+        make_live_entry(article=coverage, author=make_author())
+    with django_assert_num_queries(API_PARTNER["ninjs live coverage"]):
+        assert ninjs_of(client, coverage).status_code == 200
 
 
 def test_the_ninjs_entry_query_count(client, django_assert_num_queries):

@@ -52,6 +52,7 @@ def _get(url, **headers):
 
 def _urls(story):
     return [
+        reverse("api:ninjs-article", args=[story.pk]),
         reverse("api:articles"),
         reverse("api:articles") + "?section=world",
         reverse("api:articles") + "?topic=diplomacy",
@@ -98,6 +99,7 @@ def _edit_headline(story):
 
 CHANGES = {
     "api:article": _edit_headline,
+    "api:ninjs-article": _edit_headline,
     "api:entries": lambda story: make_live_entry(article=story),
     "api:comments": lambda story: make_comment(article=story),
 }
@@ -254,3 +256,34 @@ def test_staff_get_a_private_answer(story, editor_client):
     assert response.status_code == 200
     assert "private" in response["Cache-Control"]
     assert "Surrogate-Key" not in response
+
+
+def test_a_withdrawn_story_s_ninjs_turns_canceled_on_the_next_request(story, committed):
+    url = reverse("api:ninjs-article", args=[story.pk])
+    assert _get(url).json()["pubstatus"] == "usable"
+    assert _get(url)["X-Cache"] == "hit"
+    with committed():
+        story.status = Article.Status.WITHDRAWN
+        story.save()
+    gone = _get(url)
+    assert gone.status_code == 410
+    assert gone.json()["pubstatus"] == "canceled"
+
+
+def test_an_edited_entry_s_ninjs_shows_on_the_next_request(story, committed):
+    with committed():
+        entry = make_live_entry(article=story, body="<p>Delegations arrive.</p>")
+    url = reverse("api:ninjs-entry", args=[entry.pk])
+    assert "Delegations arrive" in _get(url).content.decode()
+    assert _get(url)["X-Cache"] == "hit"
+    with committed():
+        entry.body = "<p>Delegations arrive at the palace.</p>"
+        entry.save()
+    assert "at the palace" in _get(url).content.decode()
+
+
+def test_a_missing_entry_s_ninjs_is_never_shared(story):
+    url = reverse("api:ninjs-entry", args=[10**6])
+    response = _get(url)
+    assert response.status_code == 404
+    assert "private" in response["Cache-Control"]
