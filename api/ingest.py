@@ -93,6 +93,9 @@ def _text(errors, name, value, *, max_length, required=False):
     if len(value) > max_length:
         errors[name] = f"At most {max_length} characters."
         return ""
+    if required and not value.strip():
+        errors[name] = "Must not be empty."
+        return ""
     return value
 
 

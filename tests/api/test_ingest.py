@@ -150,6 +150,9 @@ def test_a_published_story_is_left_alone_with_409(client, key):
     [
         ({"uri": None}, "uri"),
         ({"uri": "not a uri"}, "uri"),
+        ({"uri": ""}, "uri"),
+        ({"version": "  "}, "version"),
+        ({"bodies": [{"value": ""}]}, "bodies"),
         ({"uri": 12}, "uri"),
         ({"version": None}, "version"),
         ({"version": 2}, "version"),
