@@ -14,6 +14,7 @@ from PIL import Image
 from tests.factories import (
     make_article,
     make_author,
+    make_comment,
     make_draft,
     make_image,
     make_section,
@@ -230,6 +231,7 @@ def test_metadata_adds_no_queries_to_the_article_page(client, django_assert_num_
         primary_topic=topics[2],
         image=True,
     )
+    make_comment(article=story)
     with django_assert_num_queries(READERS["article"]):
         assert client.get(story.get_absolute_url()).status_code == 200
 
