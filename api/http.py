@@ -10,6 +10,7 @@ API on the next request. ConditionalGetMiddleware answers 304 from the ETag and 
 from django.utils.http import http_date
 from rest_framework.exceptions import NotFound
 
+from articles import cache_keys
 from caching.pages import MISSING, cache_for_readers, tag
 from newsroom.input import parse_id
 
@@ -52,3 +53,14 @@ def object_id(text):
     if found is None:
         raise NotFound("No such id: ids are whole numbers from 1.")
     return found
+
+
+def story_keys(article, topics, authors):
+    """Return the keys of what a story's answer shows: the story, its section, its topics and
+    its authors (a rename reaches it too)."""
+    return [
+        cache_keys.article(article.pk),
+        cache_keys.section(article.section_id),
+        *(cache_keys.topic(topic.pk) for topic in topics),
+        *(cache_keys.author(author.pk) for author in authors),
+    ]

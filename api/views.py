@@ -23,7 +23,7 @@ from caching.pages import cache_for_readers
 
 from . import docs, queries
 from .filters import ArticleFilter
-from .http import CachedForReaders, object_id
+from .http import CachedForReaders, object_id, story_keys
 from .pagination import ByName, NewestFirst, OldestFirst
 from .serializers import (
     ArticleDetailSerializer,
@@ -38,17 +38,6 @@ from .serializers import (
 BAD_INPUT = OpenApiResponse(description="A parameter is wrong; the answer names it and says why.")
 NOT_FOUND = OpenApiResponse(description="Nothing public has this id.")
 ID = OpenApiParameter("id", int, OpenApiParameter.PATH, description="The object's id.")
-
-
-def _article_keys(article):
-    """Return the keys of what an article's answer shows: the story, its section, topics and
-    authors (their renames reach it too)."""
-    return [
-        cache_keys.article(article.pk),
-        cache_keys.section(article.section_id),
-        *(cache_keys.topic(topic.pk) for topic in article.topic_list),
-        *(cache_keys.author(author.pk) for author in article.byline),
-    ]
 
 
 def _public_article(pk, articles):
@@ -108,7 +97,7 @@ class ArticleDetail(CachedForReaders, generics.RetrieveAPIView):
 
     def retrieve(self, request, pk):
         article = _public_article(pk, queries.articles())
-        self.show(*_article_keys(article))
+        self.show(*story_keys(article, article.topic_list, article.byline))
         self.changed_at(article.modified_at)
         entries = []
         if article.is_live:

@@ -19,7 +19,7 @@ from articles.models import Article
 from caching.pages import MISSING, cache_for_readers, tag
 
 from . import changes, ingest, ninjs
-from .http import object_id
+from .http import object_id, story_keys
 from .models import ApiKey
 
 CHANGES_PER_PAGE = 100
@@ -113,17 +113,6 @@ def change_feed(request):
     )
 
 
-def _story_keys(article):
-    """Return the keys of what a story's ninjs shows: the story, its section, topics and
-    authors (a rename reaches it too)."""
-    return [
-        cache_keys.article(article.pk),
-        cache_keys.section(article.section_id),
-        *(cache_keys.topic(topic.pk) for topic in article.topics.all()),
-        *(cache_keys.author(byline.author_id) for byline in article.bylines.all()),
-    ]
-
-
 def _missing_story(view):
     """Share a story's 404 like a page's, dropped when any story comes to exist (MISSING)."""
 
@@ -164,7 +153,9 @@ def ninjs_article(request, pk):
         document = ninjs.article_document(
             found, absolute=request.build_absolute_uri, entries=entries
         )
-        keys = _story_keys(found) + ([cache_keys.live(found.pk)] if found.is_live else [])
+        authors = [byline.author for byline in found.bylines.all()]
+        keys = story_keys(found, found.topics.all(), authors)
+        keys += [cache_keys.live(found.pk)] if found.is_live else []
         return tag(Response(document), *keys)
     # Gone for good, as the article's page says with 410: withdrawn, or past its expiry.
     gone = Article.objects.filter(pk=pk, status=Article.Status.WITHDRAWN) | (
