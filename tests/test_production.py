@@ -213,3 +213,25 @@ def test_every_template_compiles_before_the_first_request():
     loaded, broken = compile_templates()
     assert broken == []
     assert "articles/article_detail.html" in loaded and "base.html" in loaded
+
+
+def test_a_loaded_worker_keeps_the_site_out_of_the_garbage_collectors_sweeps():
+    # What a full collection walks, and so how long it stops the worker's threads: the
+    # objects made since loading, not the whole site (newsroom/warmup.py).
+    probe = (
+        "import gc, json, newsroom.wsgi; "
+        "print(json.dumps([gc.get_freeze_count(), len(gc.get_objects()), gc.get_threshold()]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=BASE_DIR,
+        env=_production_env(DJANGO_ALLOWED_HOSTS="testserver"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    frozen, swept, threshold = json.loads(done.stdout.splitlines()[-1])
+    assert frozen > 50_000
+    assert swept < frozen / 20
+    assert threshold[2] == 1
