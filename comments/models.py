@@ -259,3 +259,66 @@ class DigestLog(models.Model):
 
     def __str__(self):
         return f"Digest of {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class ReplyAddress(models.Model):
+    """An address that asked to hear of replies: confirmed once by its owner (double opt-in),
+    and able to stop them all with one click."""
+
+    email = models.EmailField(max_length=254, unique=True, help_text="Stored in lower case.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name_plural = "reply addresses"
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def may_be_sent_replies(self):
+        return self.confirmed_at is not None and self.unsubscribed_at is None
+
+
+class ReplySubscription(models.Model):
+    """The author of this comment ticked "Notify me of replies by email" when posting it."""
+
+    comment = models.OneToOneField(
+        Comment, on_delete=models.CASCADE, related_name="reply_subscription"
+    )
+    address = models.ForeignKey(
+        ReplyAddress, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the email's "mute this conversation" link, on every subscription in the thread.
+    muted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.address} on comment {self.comment_id}"
+
+
+class ReplyNotice(models.Model):
+    """An approved reply to tell a subscriber about. Notices of one thread wait to be gathered
+    into one email, so an address gets at most one email per thread an hour."""
+
+    address = models.ForeignKey(ReplyAddress, on_delete=models.CASCADE, related_name="notices")
+    thread = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    reply = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["address", "reply"], name="one_notice_per_reply")
+        ]
+        indexes = [models.Index(fields=["address", "thread", "sent_at"], name="notice_thread_idx")]
+
+    def __str__(self):
+        return f"Reply {self.reply_id} for {self.address}"

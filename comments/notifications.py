@@ -4,11 +4,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, mailers
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
+
+from newsroom.mail import send_later
 
 from .models import Comment, DigestLog
 
@@ -111,8 +112,7 @@ def digest_send(*, now=None):
     subject = _subject(len(pending), len(reported))
     body = render_to_string("comments/email/digest.txt", context)
     # One message each, so no moderator sees the others' addresses.
-    messages = [EmailMessage(subject, body, to=[address]) for address in recipients]
-    mailers.default.send_messages(messages)
+    send_later([(address, subject, body, None) for address in recipients], kind="moderation-digest")
 
     log = DigestLog.objects.create(
         recipients=len(recipients), pending=len(pending), reported=len(reported)

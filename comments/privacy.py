@@ -4,7 +4,16 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Comment, CommentDecision, Commenter, CommenterNote, normalise_email
+from newsroom.models import OutgoingEmail
+
+from .models import (
+    Comment,
+    CommentDecision,
+    Commenter,
+    CommenterNote,
+    ReplyAddress,
+    normalise_email,
+)
 from .services import article_refresh_comment_count
 
 PLACEHOLDER_NAME = "Removed"
@@ -28,11 +37,43 @@ def _notes_of(email):
     return CommenterNote.objects.filter(email__iexact=normalise_email(email))
 
 
+def _reply_address_of(email):
+    return ReplyAddress.objects.filter(email=normalise_email(email))
+
+
+def _emails_to(email):
+    return OutgoingEmail.objects.to_address(normalise_email(email))
+
+
 def commenter_is_known(*, email):
-    """Return True if any comment, standing or moderator's note is stored for the email."""
-    return (
-        _comments_of(email).exists() or _commenters_of(email).exists() or _notes_of(email).exists()
+    """Return True if anything is stored for the email: a comment, a standing, a moderator's
+    note, a request for reply emails, or an email sent to it."""
+    return any(
+        query.exists()
+        for query in (
+            _comments_of(email),
+            _commenters_of(email),
+            _notes_of(email),
+            _reply_address_of(email),
+            _emails_to(email),
+        )
     )
+
+
+def _reply_emails_data(email):
+    address = _reply_address_of(email).prefetch_related("subscriptions").first()
+    if address is None:
+        return None
+    return {
+        "asked_at": _iso(address.created_at),
+        "confirmation_sent_at": _iso(address.confirmation_sent_at),
+        "confirmed_at": _iso(address.confirmed_at),
+        "unsubscribed_at": _iso(address.unsubscribed_at),
+        "comments": [
+            {"comment_id": s.comment_id, "muted_at": _iso(s.muted_at)}
+            for s in address.subscriptions.all()
+        ],
+    }
 
 
 def _comment_data(comment):
@@ -96,6 +137,17 @@ def commenter_export(*, email):
             {"text": note.text, "created_at": _iso(note.created_at)}
             for note in _notes_of(email).order_by("created_at", "pk")
         ],
+        "reply_emails": _reply_emails_data(email),
+        "emails_sent": [
+            {
+                "subject": sent.subject,
+                "body": sent.body,
+                "status": sent.status,
+                "created_at": _iso(sent.created_at),
+                "sent_at": _iso(sent.sent_at),
+            }
+            for sent in _emails_to(email).order_by("created_at", "pk")
+        ],
     }
 
 
@@ -156,10 +208,16 @@ def commenter_erase(*, email):
 
     notes, _ = _notes_of(email).delete()
     commenter, _ = _commenters_of(email).delete()
+    # The request for reply emails goes with its subscriptions and waiting notices; so do the
+    # emails to the address, sent or waiting (a waiting one is then never sent).
+    reply_records, _ = _reply_address_of(email).delete()
+    emails, _ = _emails_to(email).delete()
     article_refresh_comment_count(article_ids=article_ids)
     return {
         "deleted": len(erasable),
         "anonymised": len(placeholders),
         "notes": notes,
         "commenter": commenter,
+        "reply_emails": reply_records,
+        "emails": emails,
     }

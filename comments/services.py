@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from . import policy
+from . import policy, replies
 from .models import (
     MAX_DEPTH,
     STATUS_DONE,
@@ -90,6 +90,8 @@ def comment_submit(*, article, data, ip_address, user_agent):
         with transaction.atomic():
             comment.save()
             CommentDecision.objects.create(comment=comment, to_status=verdict.status)
+            if data.get("notify"):
+                replies.comment_subscribe(comment)
     except IntegrityError:
         # The same form arrived twice at once; the other request stored it.
         return Comment.objects.get(submission_token=submission_key(data)), False

@@ -1,6 +1,7 @@
 """What happens around comments whenever they change, however they change (a form, the desk,
-the admin, the shell): the article's count of approved comments is recounted, and the cached
-thread (and the pages showing it) dropped when readers would see the difference.
+the admin, the shell): the article's count of approved comments is recounted, the cached
+thread (and the pages showing it) dropped when readers would see the difference, and a reply
+that readers can now see is news for the author of the comment it answers.
 """
 
 from django.db.models.signals import post_delete, post_save
@@ -9,6 +10,7 @@ from django.dispatch import receiver
 from articles import cache_keys
 from caching.invalidation import invalidate
 
+from . import replies
 from .models import Comment
 from .services import article_refresh_comment_count
 
@@ -28,3 +30,12 @@ def drop_cached_article_page(sender, instance, update_fields=None, **kwargs):
     decided = update_fields is not None and "status" in update_fields
     if decided or instance.status == Comment.Status.APPROVED:
         invalidate(cache_keys.comments(instance.article_id))
+
+
+@receiver(post_save, sender=Comment, dispatch_uid="comments_reply_notice")
+def tell_the_author_of_a_reply(sender, instance, created, update_fields=None, **kwargs):
+    # A reply is news for the author of the comment it answers once readers can see it: when
+    # it is stored approved (a trusted reader, the newsroom), or approved later.
+    became_visible = created or (update_fields is not None and "status" in update_fields)
+    if instance.parent_id and became_visible and instance.status == Comment.Status.APPROVED:
+        replies.reply_approved(instance)

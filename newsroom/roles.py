@@ -90,6 +90,9 @@ ROLES = {
         # Partners' keys to the content API: made and revoked, never deleted (their use is
         # on record).
         *some_actions("api", {"apikey": ("add", "change", "view")}),
+        # The outbox and the worker's tasks: what failed, and why; a failed email can go again.
+        *some_actions("newsroom", {"outgoingemail": ("view", "change")}),
+        "django_tasks_database.view_dbtaskresult",
     ],
     # Reader comments only.
     "Moderators": MODERATION,

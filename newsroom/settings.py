@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "rest_framework",
     "drf_spectacular",
+    "django_tasks_db",
     "newsroom",
     "caching",
     "images",
@@ -328,9 +329,22 @@ NEWSROOM_LIVE_POLL_SECONDS = int(os.environ.get("NEWSROOM_LIVE_POLL_SECONDS", "2
 IMAGES_MAX_UPLOAD_BYTES = int(os.environ.get("DJANGO_IMAGES_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 IMAGES_MAX_PIXELS = int(os.environ.get("DJANGO_IMAGES_MAX_PIXELS", 50_000_000))
 
-# Background work (image renditions) runs at once, inside the request, which suits development
-# and tests. Production may swap in a database-backed worker backend without code changes.
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Background work (every email, image renditions) is stored in the database and run by the
+# worker, `manage.py db_worker` (django-tasks-db): nothing more to run than the database, on
+# SQLite and PostgreSQL alike, and a task is queued in the transaction that causes it. With
+# DJANGO_TASKS_IMMEDIATE=1 tasks run at once inside the request instead (the tests do so).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if env_bool("DJANGO_TASKS_IMMEDIATE", False)
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
+# A failed send is tried this many times in all, waiting 1, 4, 16… minutes between attempts.
+EMAIL_ATTEMPTS = 5
+EMAIL_RETRY_FIRST_WAIT_SECONDS = 60
 
 LOGGING = {
     "version": 1,

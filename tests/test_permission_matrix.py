@@ -32,12 +32,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from api.models import ApiKey
 from articles import preview
 from articles.models import Article, Author, FrontPage, LiveEntry, Section, Topic, TopStory
 from comments.models import Comment, CommentDecision, Commenter, CommenterNote
 from images.models import Image
+from newsroom.models import OutgoingEmail
 from tests.admin_forms import form_errors
 from tests.admin_matrix import (
     ROLES,
@@ -158,6 +160,8 @@ def old_change_address(model):
             LiveEntry: lambda: world.live_entry,
             FrontPage: lambda: world.front_page,
             ApiKey: lambda: world.api_key,
+            OutgoingEmail: lambda: world.failed_email,
+            DBTaskResult: lambda: world.failed_task,
         }[model]()
         change = _url(f"{opts.app_label}_{opts.model_name}_change", obj.pk)
         return Call(change.removesuffix("change/"))
@@ -824,6 +828,36 @@ ROWS = [
     Row("api.apikey:delete_selected", POST, delete_selected(ApiKey, "api_key"),
         "login refused refused refused done"),
     Row("api/apikey/<path:object_id>/", GET, old_change_address(ApiKey), "login 302 302 302 302"),
+
+    # The outbox and the worker's tasks: Editors see what failed and send an email again;
+    # nobody adds or deletes either here (erasure has its own page).
+    Row("newsroom_outgoingemail_changelist", GET, page("newsroom_outgoingemail_changelist"),
+        "login 403 403 200 200"),
+    Row("newsroom_outgoingemail_add", GET, page("newsroom_outgoingemail_add"),
+        "login 403 403 403 403"),
+    Row("newsroom_outgoingemail_change", GET, page("newsroom_outgoingemail_change", "failed_email"),
+        "login 403 403 200 200"),
+    Row("newsroom_outgoingemail_history", GET,
+        page("newsroom_outgoingemail_history", "failed_email"), "login 403 403 200 200"),
+    Row("newsroom_outgoingemail_delete", GET, page("newsroom_outgoingemail_delete", "failed_email"),
+        "login 403 403 403 403"),
+    Row("newsroom.outgoingemail:send_again", POST,
+        action(OutgoingEmail, "send_again", "failed_email", lambda e: e.status == "sent"),
+        "login refused refused done done"),
+    Row("newsroom/outgoingemail/<path:object_id>/", GET, old_change_address(OutgoingEmail),
+        "login 302 302 302 302"),
+    Row("django_tasks_database_dbtaskresult_changelist", GET,
+        page("django_tasks_database_dbtaskresult_changelist"), "login 403 403 200 200"),
+    Row("django_tasks_database_dbtaskresult_add", GET, page("django_tasks_database_dbtaskresult_add"),
+        "login 403 403 403 403"),
+    Row("django_tasks_database_dbtaskresult_change", GET,
+        page("django_tasks_database_dbtaskresult_change", "failed_task"), "login 403 403 200 200"),
+    Row("django_tasks_database_dbtaskresult_history", GET,
+        page("django_tasks_database_dbtaskresult_history", "failed_task"), "login 403 403 200 200"),
+    Row("django_tasks_database_dbtaskresult_delete", GET,
+        page("django_tasks_database_dbtaskresult_delete", "failed_task"), "login 403 403 403 403"),
+    Row("django_tasks_database/dbtaskresult/<path:object_id>/", GET, old_change_address(DBTaskResult),
+        "login 302 302 302 302"),
 ]
 # fmt: on
 

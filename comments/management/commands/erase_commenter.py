@@ -33,6 +33,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Erased {email}: {counts['deleted']} comments deleted, "
                 f"{counts['anonymised']} kept as placeholders for the replies to them, "
-                f"{counts['notes']} moderator notes and {counts['commenter']} standing removed."
+                f"{counts['notes']} moderator notes, {counts['commenter']} standing, "
+                f"{counts['reply_emails']} reply-email records and {counts['emails']} emails "
+                "removed."
             )
         )
