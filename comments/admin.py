@@ -1,13 +1,24 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
 from django.urls import path
+from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import ngettext
 
 from newsroom.admin_input import CheckedInputAdmin
+from newsroom.input import clean_text, whole_number
 
 from . import desk, services
-from .models import MODERATION_ACTIONS, STATUS_DONE, Comment, CommentDecision, CommentReport
+from .models import (
+    MODERATION_ACTIONS,
+    STATUS_DONE,
+    Comment,
+    CommentDecision,
+    CommentReport,
+    DecisionReason,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -26,13 +37,52 @@ class DecisionInline(ReadOnlyInline):
     fk_name = "comment"
     fields = readonly_fields = [
         "created_at",
+        "kind",
         "moderator",
         "from_status",
         "to_status",
         "reason",
         "note",
+        "note_to_reader",
     ]
     verbose_name_plural = "decisions (audit trail)"
+
+
+class CommentDecisionForm(forms.ModelForm):
+    """The change page's decision, with the version of the comment the moderator saw: a
+    decision on a comment that someone else handled since is refused, as on the desk."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    reason = forms.ChoiceField(
+        choices=[("", "—"), *DecisionReason.choices],
+        required=False,
+        help_text="For a rejection: the category emailed to the commenter.",
+    )
+    note_to_reader = forms.CharField(
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For a rejection: emailed to the commenter with the reason.",
+    )
+
+    class Meta:
+        model = Comment
+        fields = ["status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = self.instance.version
+
+    def clean_note_to_reader(self):
+        return clean_text(self.cleaned_data["note_to_reader"], limit=1000)
+
+    def clean(self):
+        cleaned = super().clean()
+        seen = cleaned.get("seen_version")
+        if seen is not None and seen != self.instance.version and self.has_changed():
+            last = self.instance.decisions.decisions().select_related("moderator").last()
+            raise forms.ValidationError(str(services.AlreadyHandled(self.instance, last)))
+        return cleaned
 
 
 class ReportInline(ReadOnlyInline):
@@ -51,6 +101,7 @@ class CommentAdmin(CheckedInputAdmin, admin.ModelAdmin):
     # A full COUNT(*) on every page load is too slow once there are millions of comments.
     show_full_result_count = False
     inlines = [DecisionInline, ReportInline]
+    form = CommentDecisionForm
     actions = ["approve", "reject", "mark_spam"]
     readonly_fields = [
         "article",
@@ -67,7 +118,7 @@ class CommentAdmin(CheckedInputAdmin, admin.ModelAdmin):
         "decided_by",
         "decided_at",
     ]
-    fields = ["status", *readonly_fields]
+    fields = ["status", "reason", "note_to_reader", "seen_version", *readonly_fields]
 
     def get_urls(self):
         def moderators_only(view):
@@ -103,25 +154,62 @@ class CommentAdmin(CheckedInputAdmin, admin.ModelAdmin):
         return request.user.has_perm("comments.moderate_comment")
 
     def save_model(self, request, obj, form, change):
-        if "status" in form.changed_data:
-            services.comment_decide(comment=obj, status=obj.status, moderator=request.user)
-        # Nothing else on the form is editable: what the reader wrote stays as they wrote it.
+        if "status" not in form.changed_data:
+            return  # Nothing else is editable: what the reader wrote stays as they wrote it.
+        try:
+            services.comment_decide(
+                comment=obj,
+                status=obj.status,
+                moderator=request.user,
+                expected_version=form.cleaned_data["seen_version"],
+                reason=form.cleaned_data["reason"] if obj.status == Comment.Status.REJECTED else "",
+                note_to_reader=form.cleaned_data["note_to_reader"],
+            )
+        except services.AlreadyHandled as handled:
+            # Someone decided between the form's check and this save: theirs stands.
+            request.comment_refused = str(handled)
+
+    def response_change(self, request, obj):
+        if refused := getattr(request, "comment_refused", None):
+            self.message_user(request, refused, messages.ERROR)
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
     @admin.display(description="comment")
     def excerpt(self, comment):
-        return Truncator(comment.body).chars(80)
+        # The version this list shows travels with the selection, as on the desk.
+        return format_html(
+            '{}<input type="hidden" name="version-{}" value="{}">',
+            Truncator(comment.body).chars(80),
+            comment.pk,
+            comment.version,
+        )
 
     def _decide(self, request, queryset, action):
         status = MODERATION_ACTIONS[action]
-        changed = services.comments_decide_bulk(
-            comments=queryset, status=status, moderator=request.user
-        )
-        self.message_user(
-            request,
-            ngettext("%(n)d comment %(done)s.", "%(n)d comments %(done)s.", changed)
-            % {"n": changed, "done": STATUS_DONE[status]},
-            messages.SUCCESS,
-        )
+        changed, refused = 0, []
+        for comment in queryset.exclude(status=status).order_by("pk"):
+            seen = whole_number(request.POST.get(f"version-{comment.pk}", ""))
+            try:
+                services.comment_decide(
+                    comment=comment,
+                    status=status,
+                    moderator=request.user,
+                    # Without the version the list showed, nothing tells what was seen.
+                    expected_version=-1 if seen is None else seen,
+                )
+                changed += 1
+            except services.AlreadyHandled as handled:
+                refused.append(f"{Truncator(comment.body).chars(40)}: {handled}")
+        if changed:
+            self.message_user(
+                request,
+                ngettext("%(n)d comment %(done)s.", "%(n)d comments %(done)s.", changed)
+                % {"n": changed, "done": STATUS_DONE[status]},
+                messages.SUCCESS,
+            )
+        for message in refused:
+            self.message_user(request, f"Left alone: {message}", messages.ERROR)
 
     @admin.action(description="Approve selected comments", permissions=["moderate"])
     def approve(self, request, queryset):

@@ -27,6 +27,7 @@ from .models import (
     CommenterNote,
     CommentReport,
     DecisionReason,
+    ReviewRequest,
     normalise_email,
 )
 
@@ -43,13 +44,16 @@ QUEUES = {
     "approved": ("Approved", Q(status=Comment.Status.APPROVED)),
     "rejected": ("Rejected", Q(status=Comment.Status.REJECTED)),
     "spam": ("Spam", Q(status=Comment.Status.SPAM)),
+    # Refused comments whose authors asked for a second look: approving one reverses the
+    # refusal, rejecting it again keeps it; either way the author is told.
+    "review": ("Review asked", Q(reviews__outcome=ReviewRequest.Outcome.OPEN)),
 }
 
 
 def _queue_counts():
     counts = []
     for key, (label, condition) in QUEUES.items():
-        if key in {"pending", "reported"}:
+        if key in {"pending", "reported", "review"}:
             count = Comment.objects.filter(condition).count()
         else:
             count = Comment.objects.filter(condition)[: COUNT_CAP + 1].count()
@@ -122,6 +126,13 @@ def _cards(comments):
     ):
         label = CommentReport.Reason(row["reason"]).label.lower()
         reports[row["comment"]].append(f"{label} ×{row['n']}")
+    reviews = {
+        review.comment_id: review
+        for review in ReviewRequest.objects.filter(
+            comment__in=[c for c in comments if c.status == Comment.Status.REJECTED],
+            outcome=ReviewRequest.Outcome.OPEN,
+        )
+    }
     return [
         {
             "comment": comment,
@@ -129,6 +140,7 @@ def _cards(comments):
             "body": policy.highlight(comment.body, moderation_words),
             "links": policy.count_links(comment.body),
             "reports": ", ".join(reports[comment.pk]),
+            "review": reviews.get(comment.pk),
             # Where the desk goes after a decision on this card: the next one, or the one above.
             "following": (ids[i + 1 : i + 2] or ids[i - 1 : i] or [None])[0],
         }
@@ -146,7 +158,7 @@ def _last_decision(request):
         if pk
         else None
     )
-    if decision and decision.comment.decisions.order_by("pk").last().pk == decision.pk:
+    if decision and decision.comment.decisions.decisions().order_by("pk").last().pk == decision.pk:
         return decision
     return None
 
@@ -215,6 +227,7 @@ def decide_view(request, model_admin):
     if reason and reason not in DecisionReason.values:
         return _answer(request, False, "Choose a reason from the list.", status=400)
     note = clean_text(request.POST.get("note", ""), limit=500)
+    note_to_reader = clean_text(request.POST.get("note_to_reader", ""), limit=1000)
     comments = Comment.objects.select_related("article").in_bulk(ids)
     done, refused, last = [], [], None
     for pk in ids:
@@ -230,6 +243,7 @@ def decide_view(request, model_admin):
                 expected_version=version,
                 reason=reason,
                 note=note,
+                note_to_reader=note_to_reader,
             )
             done.append(comment)
         except services.AlreadyHandled as handled:

@@ -164,20 +164,38 @@ class DecisionReason(models.TextChoices):
     OTHER = "other", "Other (explain below)"
 
 
+class CommentDecisionQuerySet(models.QuerySet):
+    def decisions(self):
+        """Return the steps that set the comment's status: the ones an undo can reverse."""
+        return self.filter(kind__in=[CommentDecision.Kind.DECISION, CommentDecision.Kind.REVIEW])
+
+
 class CommentDecision(models.Model):
-    """One change of a comment's status: the audit trail, newest last."""
+    """One step in a comment's life: the audit trail, newest last. Most steps are a change of
+    status; the others record what the commenter was told and what they asked (``kind``)."""
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", "Decision"
+        TOLD = "told", "Commenter emailed"
+        REVIEW_ASKED = "review_asked", "Commenter asked for a review"
+        REVIEW = "review", "Decision on review"
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField(max_length=12, choices=Kind, default=Kind.DECISION)
     moderator = staff_member(help_text="Empty when the moderation policy decided.")
     from_status = models.CharField(max_length=10, choices=Comment.Status, blank=True)
     to_status = models.CharField(max_length=10, choices=Comment.Status)
     reason = models.CharField(max_length=60, choices=DecisionReason, blank=True)
     note = models.CharField(max_length=500, blank=True)
+    # Written for the commenter, and emailed to them: the internal note above is not.
+    note_to_reader = models.CharField(max_length=1000, blank=True)
     # Set on the decision that an undo reversed, pointing at the undoing decision.
     undone_by = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="undoes"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CommentDecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -322,3 +340,36 @@ class ReplyNotice(models.Model):
 
     def __str__(self):
         return f"Reply {self.reply_id} for {self.address}"
+
+
+class ReviewRequest(models.Model):
+    """A commenter's request that a refusal of their comment be looked at again."""
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", "Waiting for a moderator"
+        UPHELD = "upheld", "Decision kept"
+        REVERSED = "reversed", "Decision reversed: published"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reviews")
+    text = models.TextField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(max_length=10, choices=Outcome, default=Outcome.OPEN)
+    decided_by = staff_member()
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # One request per comment: the answer to it is final.
+            models.UniqueConstraint(fields=["comment"], name="one_review_per_comment")
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=Q(outcome="open"),
+                name="review_open_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"Review of comment {self.comment_id}"

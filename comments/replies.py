@@ -199,7 +199,7 @@ def send_notices(address_id, thread_id):
             return "address erased"
         waiting = list(
             ReplyNotice.objects.filter(address=address, thread_id=thread_id, sent_at=None)
-            .select_related("reply__article", "reply__parent")
+            .select_related("reply__article__section", "reply__parent")
             .order_by("reply__created_at", "reply__pk")
         )
         if not waiting:

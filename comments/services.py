@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from . import policy, replies
+from . import policy, reasons, replies
 from .models import (
     MAX_DEPTH,
     STATUS_DONE,
@@ -112,16 +112,33 @@ class AlreadyHandled(Exception):
         )
 
 
+def _last_decision(comment):
+    return comment.decisions.decisions().select_related("moderator").last()
+
+
 @transaction.atomic
-def comment_decide(*, comment, status, moderator, expected_version=None, reason="", note=""):
+def comment_decide(
+    *,
+    comment,
+    status,
+    moderator,
+    expected_version=None,
+    reason="",
+    note="",
+    note_to_reader="",
+):
     """Give the comment a moderator's status and record the decision; return the decision.
 
     With expected_version (the version the moderator saw), a comment changed since by someone
-    else is left alone and AlreadyHandled is raised: nothing is overwritten.
+    else is left alone and AlreadyHandled is raised: nothing is overwritten. A decision on a
+    comment whose review was asked for answers the review; a rejection with a reason is
+    explained to the commenter (comments/reasons.py).
     """
-    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    locked = (
+        Comment.objects.select_for_update(of=("self",)).select_related("article").get(pk=comment.pk)
+    )
     if expected_version is not None and locked.version != expected_version:
-        raise AlreadyHandled(locked, locked.decisions.select_related("moderator").last())
+        raise AlreadyHandled(locked, _last_decision(locked))
     decision = CommentDecision.objects.create(
         comment=locked,
         moderator=moderator,
@@ -129,6 +146,7 @@ def comment_decide(*, comment, status, moderator, expected_version=None, reason=
         to_status=status,
         reason=reason,
         note=note,
+        note_to_reader=note_to_reader,
     )
     locked.status = status
     locked.version += 1
@@ -136,15 +154,24 @@ def comment_decide(*, comment, status, moderator, expected_version=None, reason=
     locked.decided_by = moderator
     locked.decided_at = decision.created_at
     locked.save(update_fields=["status", "version", "is_reported", "decided_by", "decided_at"])
+    if review := reasons.open_review(locked):
+        reasons.review_answered(review, decision)
+    else:
+        reasons.tell_rejection(decision)
     return decision
 
 
-def comments_decide_bulk(*, comments, status, moderator, reason="", note=""):
+def comments_decide_bulk(*, comments, status, moderator, reason="", note="", note_to_reader=""):
     """Decide on every given comment that is not already in that status; return how many."""
     changed = 0
     for comment in comments.exclude(status=status).order_by("pk"):
         comment_decide(
-            comment=comment, status=status, moderator=moderator, reason=reason, note=note
+            comment=comment,
+            status=status,
+            moderator=moderator,
+            reason=reason,
+            note=note,
+            note_to_reader=note_to_reader,
         )
         changed += 1
     return changed
@@ -158,7 +185,7 @@ def decision_undo(*, decision, moderator):
     undo is refused with AlreadyHandled.
     """
     comment = Comment.objects.select_for_update().get(pk=decision.comment_id)
-    latest = comment.decisions.select_related("moderator").last()
+    latest = _last_decision(comment)
     if latest.pk != decision.pk or decision.undone_by_id:
         raise AlreadyHandled(comment, latest)
     undo = comment_decide(

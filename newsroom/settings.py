@@ -367,6 +367,10 @@ COMMENTS_REJECTION_WINDOW_DAYS = 30
 COMMENTS_REJECTION_MIN_DECIDED = 3
 COMMENTS_REJECTION_RATIO = 0.5
 COMMENTS_DUPLICATE_WINDOW_HOURS = 72
+# A moderator's rejection with a reason is emailed to the commenter, with a link to ask for a
+# review that works this many days (comments/reasons.py).
+COMMENTS_TELL_REJECTED_WHY = env_bool("COMMENTS_TELL_REJECTED_WHY", True)
+COMMENTS_REVIEW_DAYS = int(os.environ.get("COMMENTS_REVIEW_DAYS", "30"))
 # 0 keeps comments open for as long as the editors leave them open.
 COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("COMMENTS_CLOSE_AFTER_DAYS", "0"))
 # (posts allowed, per this many seconds); from the environment as "5/600", e.g. for load tests.

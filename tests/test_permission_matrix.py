@@ -215,6 +215,9 @@ def action(model, name, obj, check, **extra):
     def build(world):
         target = obj(world) if callable(obj) else getattr(world, obj)
         data = {"action": name, ACTION_CHECKBOX_NAME: [target.pk], "index": "0", **extra}
+        if hasattr(target, "version"):
+            # The version the list showed, as a comment list's checkbox carries it.
+            data[f"version-{target.pk}"] = str(target.version)
         pk = target.pk
         return Call(
             _url(f"{opts.app_label}_{opts.model_name}_changelist"),
@@ -848,16 +851,16 @@ ROWS = [
         "login 302 302 302 302"),
     Row("django_tasks_database_dbtaskresult_changelist", GET,
         page("django_tasks_database_dbtaskresult_changelist"), "login 403 403 200 200"),
-    Row("django_tasks_database_dbtaskresult_add", GET, page("django_tasks_database_dbtaskresult_add"),
-        "login 403 403 403 403"),
+    Row("django_tasks_database_dbtaskresult_add", GET,
+        page("django_tasks_database_dbtaskresult_add"), "login 403 403 403 403"),
     Row("django_tasks_database_dbtaskresult_change", GET,
         page("django_tasks_database_dbtaskresult_change", "failed_task"), "login 403 403 200 200"),
     Row("django_tasks_database_dbtaskresult_history", GET,
         page("django_tasks_database_dbtaskresult_history", "failed_task"), "login 403 403 200 200"),
     Row("django_tasks_database_dbtaskresult_delete", GET,
         page("django_tasks_database_dbtaskresult_delete", "failed_task"), "login 403 403 403 403"),
-    Row("django_tasks_database/dbtaskresult/<path:object_id>/", GET, old_change_address(DBTaskResult),
-        "login 302 302 302 302"),
+    Row("django_tasks_database/dbtaskresult/<path:object_id>/", GET,
+        old_change_address(DBTaskResult), "login 302 302 302 302"),
 ]
 # fmt: on
 

@@ -15,7 +15,7 @@ from comments.models import Comment
 from comments.notifications import digest_send
 from images.models import Image
 from newsroom.models import OutgoingEmail
-from tests.factories import make_article, make_comment, make_user, upload
+from tests.factories import comment_form_data, make_article, make_comment, make_user, upload
 
 
 class FlakyMailServer(EmailBackend):
@@ -59,6 +59,22 @@ def test_an_email_waits_for_the_worker_and_goes_once_it_runs(database_tasks, mai
     assert [m.to for m in mailoutbox] == [["desk@example.org"]]
     database_tasks()
     assert len(mailoutbox) == 1, "a second worker run sends nothing twice"
+
+
+def test_a_comment_posted_with_no_worker_gets_its_email_once_one_runs(
+    database_tasks, client, mailoutbox
+):
+    article = make_article()
+    data = comment_form_data(client, article, email="maria@example.org", notify="on")
+    assert client.post(reverse("comments:post", args=[article.pk]), data).status_code == 303
+    assert Comment.objects.filter(email="maria@example.org").exists()
+    assert mailoutbox == []
+    assert OutgoingEmail.objects.get().status == "queued"
+
+    database_tasks()
+    assert [m.subject for m in mailoutbox] == [
+        "[Newsroom] Confirm that you want emails about replies"
+    ]
 
 
 def test_a_picture_uploaded_with_no_worker_gets_its_renditions_once_one_runs(

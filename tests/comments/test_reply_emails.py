@@ -41,7 +41,7 @@ def _link(message, name):
 
 def _subscribed_and_confirmed(client, article, mailoutbox, email=ADDRESS):
     """Post an approved comment asking for replies, and confirm the address."""
-    comment = _post(client, article, email=email, notify="on")
+    comment = _post(client, article, email=email, notify="on", body=f"A thought from {email}.")
     _approve(comment)
     confirm = _link(mailoutbox[-1], "replies_confirm")
     assert client.post(confirm).status_code == 200
@@ -49,8 +49,8 @@ def _subscribed_and_confirmed(client, article, mailoutbox, email=ADDRESS):
     return comment
 
 
-def _reply(article, parent, **kwargs):
-    return make_comment(article=article, parent=parent, status="pending", **kwargs)
+def _reply(article, parent, status="pending", **kwargs):
+    return make_comment(article=article, parent=parent, status=status, **kwargs)
 
 
 def test_the_box_is_on_the_form_and_off_by_default(client, article):
