@@ -165,14 +165,32 @@ class DecisionReason(models.TextChoices):
 
 
 class CommentDecision(models.Model):
-    """One change of a comment's status: the audit trail, newest last."""
+    """One change of a comment's status: the audit trail, newest last.
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="decisions")
+    The trail outlives the comment: erasing a comment at its author's request (privacy.py)
+    leaves its decisions with no comment, but with the comment's number and its article.
+    """
+
+    comment = models.ForeignKey(
+        Comment, null=True, on_delete=models.SET_NULL, related_name="decisions"
+    )
+    # Copied from the comment when the decision is made, so they stay once it is gone.
+    comment_number = models.PositiveBigIntegerField("comment", null=True, editable=False)
+    article = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comment_decisions",
+        editable=False,
+    )
     moderator = staff_member(help_text="Empty when the moderation policy decided.")
     from_status = models.CharField(max_length=10, choices=Comment.Status, blank=True)
     to_status = models.CharField(max_length=10, choices=Comment.Status)
     reason = models.CharField(max_length=60, choices=DecisionReason, blank=True)
     note = models.CharField(max_length=500, blank=True)
+    # The decision took the comment out of the Reported queue; undoing it puts it back.
+    cleared_report = models.BooleanField("took it out of Reported", default=False, editable=False)
     # Set on the decision that an undo reversed, pointing at the undoing decision.
     undone_by = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="undoes"
@@ -185,6 +203,12 @@ class CommentDecision(models.Model):
 
     def __str__(self):
         return f"{self.from_status or 'new'} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if self.comment_id is not None and self.comment_number is None:
+            self.comment_number = self.comment_id
+            self.article_id = self.comment.article_id
+        super().save(*args, **kwargs)
 
 
 class CommentReport(models.Model):

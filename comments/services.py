@@ -113,11 +113,14 @@ class AlreadyHandled(Exception):
 
 
 @transaction.atomic
-def comment_decide(*, comment, status, moderator, expected_version=None, reason="", note=""):
+def comment_decide(
+    *, comment, status, moderator, expected_version=None, reason="", note="", reported=False
+):
     """Give the comment a moderator's status and record the decision; return the decision.
 
     With expected_version (the version the moderator saw), a comment changed since by someone
-    else is left alone and AlreadyHandled is raised: nothing is overwritten.
+    else is left alone and AlreadyHandled is raised: nothing is overwritten. A decision takes
+    the comment out of the Reported queue, unless ``reported`` keeps it there (an undo).
     """
     locked = Comment.objects.select_for_update().get(pk=comment.pk)
     if expected_version is not None and locked.version != expected_version:
@@ -129,10 +132,11 @@ def comment_decide(*, comment, status, moderator, expected_version=None, reason=
         to_status=status,
         reason=reason,
         note=note,
+        cleared_report=locked.is_reported and not reported,
     )
     locked.status = status
     locked.version += 1
-    locked.is_reported = False
+    locked.is_reported = reported
     locked.decided_by = moderator
     locked.decided_at = decision.created_at
     locked.save(update_fields=["status", "version", "is_reported", "decided_by", "decided_at"])
@@ -154,8 +158,9 @@ def comments_decide_bulk(*, comments, status, moderator, reason="", note=""):
 def decision_undo(*, decision, moderator):
     """Put the comment back as it was before the decision; return the undoing decision.
 
-    Only the comment's latest decision can be undone; after anyone's later decision the
-    undo is refused with AlreadyHandled.
+    The comment gets its status back, and its place in the Reported queue if the decision took
+    it out. Only the comment's latest decision can be undone; after anyone's later decision
+    the undo is refused with AlreadyHandled.
     """
     comment = Comment.objects.select_for_update().get(pk=decision.comment_id)
     latest = comment.decisions.select_related("moderator").last()
@@ -167,6 +172,7 @@ def decision_undo(*, decision, moderator):
         moderator=moderator,
         expected_version=comment.version,
         note=f"Undid the decision of {decision.created_at:%Y-%m-%d %H:%M}.",
+        reported=decision.cleared_report,
     )
     decision.undone_by = undo
     decision.save(update_fields=["undone_by"])
