@@ -1,7 +1,9 @@
 import hashlib
+from contextlib import suppress
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from articles.models import Article
 from newsroom.fetch_modes import reader_fetch_mode
@@ -283,6 +285,38 @@ class DigestLog(models.Model):
 
     def __str__(self):
         return f"Digest of {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class DigestSchedule(models.Model):
+    """The moderation digest's one row: its lock and its clock (digest_schedule.py).
+
+    A digest holds this row's lock while it decides what to send, so two at once cannot both
+    send; the row also names the worker's next run, so that only one ever waits.
+    """
+
+    ONLY = 1
+
+    next_run_at = models.DateTimeField(null=True, blank=True)
+    next_task_id = models.CharField(max_length=64, blank=True)
+    locked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Next digest at {self.next_run_at}" if self.next_run_at else "No digest waiting"
+
+    @classmethod
+    def lock(cls):
+        """Return the row, locked until the current transaction ends (call it inside one).
+
+        An UPDATE, not SELECT … FOR UPDATE alone: SQLite ignores that, and an UPDATE takes its
+        write lock at once, so there too a second digest waits for the first to commit.
+        """
+        now = timezone.now()
+        if not cls.objects.filter(pk=cls.ONLY).update(locked_at=now):
+            # The first digest ever, or one beside it making the row at the same moment.
+            with suppress(IntegrityError), transaction.atomic():
+                cls.objects.create(pk=cls.ONLY, locked_at=now)
+            cls.objects.filter(pk=cls.ONLY).update(locked_at=now)
+        return cls.objects.get(pk=cls.ONLY)
 
 
 class ReplyAddress(models.Model):

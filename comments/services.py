@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from . import policy, replies
+from . import digest_schedule, policy, replies
 from .models import (
     MAX_DEPTH,
     STATUS_DONE,
@@ -92,6 +92,9 @@ def comment_submit(*, article, data, ip_address, user_agent):
             CommentDecision.objects.create(comment=comment, to_status=verdict.status)
             if data.get("notify"):
                 replies.comment_subscribe(comment)
+            if comment.status == Comment.Status.PENDING:
+                # Work for the moderators: their digest must be on the worker's schedule.
+                transaction.on_commit(digest_schedule.digest_schedule_start, robust=True)
     except IntegrityError:
         # The same form arrived twice at once; the other request stored it.
         return Comment.objects.get(submission_token=submission_key(data)), False
