@@ -3,6 +3,7 @@ its author's request keeps an anonymous record of its decisions, and undoing a d
 back the report it cleared."""
 
 import re
+from html import unescape
 from io import StringIO
 
 import pytest
@@ -10,8 +11,9 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+from articles.models import Article
 from comments.models import Comment, CommentDecision
-from tests.factories import make_comment, make_user
+from tests.factories import make_article, make_comment, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +135,15 @@ def test_undo_of_a_decision_on_an_unreported_comment_leaves_it_out_of_reported(
     comment.refresh_from_db()
     assert (comment.status, comment.is_reported) == ("pending", False)
     assert not _in_reported_queue(moderator_client, comment)
+
+
+def test_an_article_with_comments_is_not_deleted_in_the_admin_with_them(editor_client):
+    # Its comments would go, and their decisions' comments with them: withdraw it instead.
+    story = make_article(headline="A story with a debate")
+    make_comment(article=story)
+    url = reverse("admin:articles_article_delete", args=[story.pk])
+
+    page = unescape(editor_client.get(url).content.decode())
+    assert "your account doesn't have permission to delete the following types of objects" in page
+    assert editor_client.post(url, {"post": "yes"}).status_code == 403
+    assert Article.objects.filter(pk=story.pk).exists()
