@@ -1,6 +1,7 @@
 """Editors hear about work waiting for them: a story submitted for review emails each Editor
 (through the worker), and the admin's home page lists the stories in review, oldest first."""
 
+import json
 import re
 from datetime import timedelta
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 from articles.models import Article
 from newsroom.models import OutgoingEmail
 from tests.admin_forms import change_form_data
-from tests.factories import make_article, make_draft, make_section, make_user
+from tests.factories import make_api_key, make_article, make_draft, make_section, make_user
 from tests.query_budgets import staff
 
 pytestmark = pytest.mark.django_db
@@ -135,6 +136,29 @@ def test_a_save_refused_with_an_error_emails_nobody(writer_client, editors, mail
     assert draft.status == Article.Status.DRAFT
     assert mailoutbox == []
     assert not OutgoingEmail.objects.exists()
+
+
+def test_agency_copy_from_the_api_waits_on_the_home_page_without_an_email(
+    client, editor_client, editors, mailoutbox
+):
+    make_section(name="Wire", slug="wire", position=0)
+    _, key = make_api_key(can_ingest=True)
+    item = {
+        "uri": "urn:agency:story:77",
+        "version": "1",
+        "type": "text",
+        "headlines": [{"role": "main", "value": "Agency: port reopens"}],
+        "bodies": [{"contenttype": "text/plain", "value": "The port reopened at dawn."}],
+    }
+    response = client.post(
+        "/api/v1/ingest/",
+        json.dumps(item),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {key}",
+    )
+    assert response.status_code == 201, response.content
+    assert mailoutbox == []
+    assert "Agency: port reopens" in _block(editor_client.get(HOME).content.decode())
 
 
 def _waiting(*, writer, minutes_ago, headline):
