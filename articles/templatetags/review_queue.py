@@ -4,6 +4,7 @@ from django import template
 from django.urls import reverse
 
 from articles import review
+from articles.revisions import author_name
 
 register = template.Library()
 
@@ -12,7 +13,7 @@ register = template.Library()
 def waiting_for_review():
     stories, total = review.waiting_for_review()
     return {
-        "stories": stories,
+        "stories": [(article, author_name(article.submitted_by)) for article in stories],
         "total": total,
         "more": total - len(stories),
         "all_url": reverse("admin:articles_article_changelist") + "?state=review",
