@@ -41,6 +41,7 @@ class DecisionInline(ReadOnlyInline):
         "moderator",
         "from_status",
         "to_status",
+        "cleared_report",
         "reason",
         "note",
         "note_to_reader",
@@ -148,6 +149,12 @@ class CommentAdmin(CheckedInputAdmin, admin.ModelAdmin):
         ]
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Not even for superusers: a comment is rejected or marked as spam, and its decisions
+        # stay on record. Erasure at the author's request goes through privacy.py, which keeps
+        # an anonymous record of them.
         return False
 
     def has_moderate_permission(self, request):

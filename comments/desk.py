@@ -152,7 +152,9 @@ def _last_decision(request):
     """Return the user's last decision if it can still be undone, else None."""
     pk = request.session.get("desk_last_decision")
     decision = (
-        CommentDecision.objects.filter(pk=pk, moderator=request.user, undone_by__isnull=True)
+        CommentDecision.objects.filter(
+            pk=pk, moderator=request.user, undone_by__isnull=True, comment__isnull=False
+        )
         .select_related("comment")
         .first()
         if pk
@@ -268,8 +270,11 @@ def decide_view(request, model_admin):
 
 @require_POST
 def undo_view(request, model_admin, decision_id):
+    # A decision whose comment was erased stays on record, with nothing left to undo.
     decision = get_object_or_404(
-        CommentDecision.objects.select_related("comment__article"), pk=decision_id
+        CommentDecision.objects.select_related("comment__article"),
+        pk=decision_id,
+        comment__isnull=False,
     )
     try:
         services.decision_undo(decision=decision, moderator=request.user)
@@ -277,12 +282,10 @@ def undo_view(request, model_admin, decision_id):
         return _answer(request, False, str(handled), status=409)
     request.session.pop("desk_last_decision", None)
     comment = decision.comment
-    return _answer(
-        request,
-        True,
-        f"Undone: {_describe(comment)} is {decision.get_from_status_display().lower()} again.",
-        anchor=f"card-{comment.pk}",
-    )
+    message = f"Undone: {_describe(comment)} is {decision.get_from_status_display().lower()} again"
+    if decision.cleared_report:
+        message += " and back in the Reported queue"
+    return _answer(request, True, f"{message}.", anchor=f"card-{comment.pk}")
 
 
 @require_POST

@@ -1,7 +1,9 @@
 import hashlib
+from contextlib import suppress
 
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from articles.models import Article
 from newsroom.fetch_modes import reader_fetch_mode
@@ -172,7 +174,11 @@ class CommentDecisionQuerySet(models.QuerySet):
 
 class CommentDecision(models.Model):
     """One step in a comment's life: the audit trail, newest last. Most steps are a change of
-    status; the others record what the commenter was told and what they asked (``kind``)."""
+    status; the others record what the commenter was told and what they asked (``kind``).
+
+    The trail outlives the comment: erasing a comment at its author's request (privacy.py)
+    leaves its decisions with no comment, but with the comment's number and its article.
+    """
 
     class Kind(models.TextChoices):
         DECISION = "decision", "Decision"
@@ -180,7 +186,19 @@ class CommentDecision(models.Model):
         REVIEW_ASKED = "review_asked", "Commenter asked for a review"
         REVIEW = "review", "Decision on review"
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="decisions")
+    comment = models.ForeignKey(
+        Comment, null=True, on_delete=models.SET_NULL, related_name="decisions"
+    )
+    # Copied from the comment when the decision is made, so they stay once it is gone.
+    comment_number = models.PositiveBigIntegerField("comment", null=True, editable=False)
+    article = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comment_decisions",
+        editable=False,
+    )
     kind = models.CharField(max_length=12, choices=Kind, default=Kind.DECISION)
     moderator = staff_member(help_text="Empty when the moderation policy decided.")
     from_status = models.CharField(max_length=10, choices=Comment.Status, blank=True)
@@ -189,6 +207,8 @@ class CommentDecision(models.Model):
     note = models.CharField(max_length=500, blank=True)
     # Written for the commenter, and emailed to them: the internal note above is not.
     note_to_reader = models.CharField(max_length=1000, blank=True)
+    # The decision took the comment out of the Reported queue; undoing it puts it back.
+    cleared_report = models.BooleanField("took it out of Reported", default=False, editable=False)
     # Set on the decision that an undo reversed, pointing at the undoing decision.
     undone_by = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="undoes"
@@ -203,6 +223,12 @@ class CommentDecision(models.Model):
 
     def __str__(self):
         return f"{self.from_status or 'new'} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if self.comment_id is not None and self.comment_number is None:
+            self.comment_number = self.comment_id
+            self.article_id = self.comment.article_id
+        super().save(*args, **kwargs)
 
 
 class CommentReport(models.Model):
@@ -277,6 +303,38 @@ class DigestLog(models.Model):
 
     def __str__(self):
         return f"Digest of {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class DigestSchedule(models.Model):
+    """The moderation digest's one row: its lock and its clock (digest_schedule.py).
+
+    A digest holds this row's lock while it decides what to send, so two at once cannot both
+    send; the row also names the worker's next run, so that only one ever waits.
+    """
+
+    ONLY = 1
+
+    next_run_at = models.DateTimeField(null=True, blank=True)
+    next_task_id = models.CharField(max_length=64, blank=True)
+    locked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Next digest at {self.next_run_at}" if self.next_run_at else "No digest waiting"
+
+    @classmethod
+    def lock(cls):
+        """Return the row, locked until the current transaction ends (call it inside one).
+
+        An UPDATE, not SELECT … FOR UPDATE alone: SQLite ignores that, and an UPDATE takes its
+        write lock at once, so there too a second digest waits for the first to commit.
+        """
+        now = timezone.now()
+        if not cls.objects.filter(pk=cls.ONLY).update(locked_at=now):
+            # The first digest ever, or one beside it making the row at the same moment.
+            with suppress(IntegrityError), transaction.atomic():
+                cls.objects.create(pk=cls.ONLY, locked_at=now)
+            cls.objects.filter(pk=cls.ONLY).update(locked_at=now)
+        return cls.objects.get(pk=cls.ONLY)
 
 
 class ReplyAddress(models.Model):

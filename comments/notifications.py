@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +12,7 @@ from django.utils.text import Truncator
 
 from newsroom.mail import send_later
 
-from .models import Comment, DigestLog
+from .models import Comment, DigestLog, DigestSchedule
 
 MODERATORS_GROUP = "Moderators"
 EXCERPT_LENGTH = 200
@@ -67,10 +68,17 @@ def digest_send(*, now=None):
     """Email the moderators what came in since the last digest; return its DigestLog, or None.
 
     None means nothing was sent: digests are off, nothing is new, or nobody would receive it.
+    Two digests at the same moment (the worker's and the command's, say) cannot both send: each
+    decides holding the schedule's lock, so the second sees the first one's log.
     """
     if not digest_is_enabled():
         return None
-    now = now or timezone.now()
+    with transaction.atomic():
+        DigestSchedule.lock()
+        return _digest_send_locked(now=now or timezone.now())
+
+
+def _digest_send_locked(*, now):
     last_sent_at = DigestLog.objects.order_by("-sent_at").values_list("sent_at", flat=True).first()
     since = last_sent_at or now - FIRST_WINDOW
 

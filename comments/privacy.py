@@ -179,6 +179,9 @@ def commenter_erase(*, email):
     article_ids = {c.article_id for c in comments}
     erasable = _erasable(comments)
 
+    # Their decisions stay as an anonymous record (the comment's number, its article, who
+    # decided what and when); a moderator's note may quote the comment, so it goes.
+    CommentDecision.objects.filter(comment__in=erasable).update(note="")
     Comment.objects.filter(pk__in=erasable).delete()
     placeholders = [c for c in comments if c.pk not in erasable]
     for comment in placeholders:

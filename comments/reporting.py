@@ -7,6 +7,7 @@ from django.db.models import F, Q
 
 from articles.models import Article
 
+from . import digest_schedule
 from .forms import tidy_text
 from .models import Comment, CommentReport
 
@@ -74,6 +75,8 @@ def comment_report(*, comment, reason, text, ip_address):
     Comment.objects.filter(pk=locked.pk).update(
         report_count=F("report_count") + 1, is_reported=True
     )
+    # Work for the moderators: their digest must be on the worker's schedule.
+    transaction.on_commit(digest_schedule.digest_schedule_start, robust=True)
     comment.report_count = locked.report_count + 1
     comment.is_reported = True
     return report, True

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from . import policy, reasons, replies
+from . import digest_schedule, policy, reasons, replies
 from .models import (
     MAX_DEPTH,
     STATUS_DONE,
@@ -92,6 +92,9 @@ def comment_submit(*, article, data, ip_address, user_agent):
             CommentDecision.objects.create(comment=comment, to_status=verdict.status)
             if data.get("notify"):
                 replies.comment_subscribe(comment)
+            if comment.status == Comment.Status.PENDING:
+                # Work for the moderators: their digest must be on the worker's schedule.
+                transaction.on_commit(digest_schedule.digest_schedule_start, robust=True)
     except IntegrityError:
         # The same form arrived twice at once; the other request stored it.
         return Comment.objects.get(submission_token=submission_key(data)), False
@@ -126,13 +129,15 @@ def comment_decide(
     reason="",
     note="",
     note_to_reader="",
+    reported=False,
 ):
     """Give the comment a moderator's status and record the decision; return the decision.
 
     With expected_version (the version the moderator saw), a comment changed since by someone
-    else is left alone and AlreadyHandled is raised: nothing is overwritten. A decision on a
-    comment whose review was asked for answers the review; a rejection with a reason is
-    explained to the commenter (comments/reasons.py).
+    else is left alone and AlreadyHandled is raised: nothing is overwritten. A decision takes
+    the comment out of the Reported queue, unless ``reported`` keeps it there (an undo). A
+    decision on a comment whose review was asked for answers the review; a rejection with a
+    reason is explained to the commenter (comments/reasons.py).
     """
     locked = (
         Comment.objects.select_for_update(of=("self",)).select_related("article").get(pk=comment.pk)
@@ -147,10 +152,11 @@ def comment_decide(
         reason=reason,
         note=note,
         note_to_reader=note_to_reader,
+        cleared_report=locked.is_reported and not reported,
     )
     locked.status = status
     locked.version += 1
-    locked.is_reported = False
+    locked.is_reported = reported
     locked.decided_by = moderator
     locked.decided_at = decision.created_at
     locked.save(update_fields=["status", "version", "is_reported", "decided_by", "decided_at"])
@@ -181,8 +187,9 @@ def comments_decide_bulk(*, comments, status, moderator, reason="", note="", not
 def decision_undo(*, decision, moderator):
     """Put the comment back as it was before the decision; return the undoing decision.
 
-    Only the comment's latest decision can be undone; after anyone's later decision the
-    undo is refused with AlreadyHandled.
+    The comment gets its status back, and its place in the Reported queue if the decision took
+    it out. Only the comment's latest decision can be undone; after anyone's later decision
+    the undo is refused with AlreadyHandled.
     """
     comment = Comment.objects.select_for_update().get(pk=decision.comment_id)
     latest = _last_decision(comment)
@@ -194,6 +201,7 @@ def decision_undo(*, decision, moderator):
         moderator=moderator,
         expected_version=comment.version,
         note=f"Undid the decision of {decision.created_at:%Y-%m-%d %H:%M}.",
+        reported=decision.cleared_report,
     )
     decision.undone_by = undo
     decision.save(update_fields=["undone_by"])

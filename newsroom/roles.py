@@ -43,8 +43,10 @@ def some_actions(app_label, actions_by_model):
 
 
 # Reader comments and their moderation: the desk, reports, commenters' records and notes.
+# Comments are never deleted by staff: their decisions are the audit trail (erasure at the
+# author's request keeps an anonymous record of them, comments/privacy.py).
 MODERATION = [
-    *some_actions("comments", {"comment": ("view", "change", "delete")}),
+    *some_actions("comments", {"comment": ("view", "change")}),
     "comments.moderate_comment",
     *some_actions(
         "comments",

@@ -378,9 +378,11 @@ COMMENTS_RATE_LIMIT_PER_IP = env_rate("COMMENTS_RATE_LIMIT_PER_IP", (5, 600))
 COMMENTS_RATE_LIMIT_PER_EMAIL = env_rate("COMMENTS_RATE_LIMIT_PER_EMAIL", (3, 600))
 COMMENTS_PER_PAGE = 50
 
-# The moderators' email digest of new pending and reported comments
-# (manage.py send_moderation_digest, run from cron).
+# The moderators' email digest of new pending and reported comments, sent by the task worker
+# every so many minutes with no cron (comments/digest_schedule.py; 0: only when
+# manage.py send_moderation_digest is run).
 COMMENTS_DIGEST_ENABLED = env_bool("COMMENTS_DIGEST_ENABLED", True)
+COMMENTS_DIGEST_EVERY_MINUTES = max(0, int(os.environ.get("COMMENTS_DIGEST_EVERY_MINUTES", "60")))
 # Reader reports: (reports allowed, per this many seconds) from one address.
 COMMENTS_REPORT_RATE_LIMIT = (10, 3600)
 

@@ -95,6 +95,9 @@ STAFF = {
     "revision restore": 9,
     # Each queue's count (review requests among them), the page of cards, their commenters.
     "moderation desk": 14,
+    # The admin's home page for an editor: the recent actions, and the stories waiting for
+    # review with their sections and writers, in one query however many there are.
+    "admin home": 5,
 }
 
 

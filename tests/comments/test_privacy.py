@@ -167,9 +167,11 @@ def test_erase_deletes_or_anonymises_and_keeps_others_replies():
         assert placeholder.policy_reasons == []
     for key, before in zed_before.items():
         assert Comment.objects.filter(pk=c[key].pk).values().get() == before
-    [decision] = CommentDecision.objects.all()
-    assert decision.comment_id == c["answered"].pk
-    assert decision.note == ""
+    erased, kept = CommentDecision.objects.order_by("pk")
+    assert kept.comment_id == c["answered"].pk
+    # The deleted comment's decision stays on record, anonymous.
+    assert (erased.comment, erased.comment_number, erased.article) == (None, c["alone"].pk, article)
+    assert erased.note == kept.note == ""
     assert not CommenterNote.objects.exists()
     assert not Commenter.objects.exists()
     article.refresh_from_db()
