@@ -6,8 +6,11 @@ from django.utils.translation import ngettext
 
 from newsroom.admin_input import CheckedInputAdmin
 
-from . import desk, services
+from . import admin_policy, desk, services
 from .models import MODERATION_ACTIONS, STATUS_DONE, Comment, CommentDecision, CommentReport
+
+# The comment policy's page registers itself (admin_policy.py) when this module imports it.
+__all__ = ["admin_policy"]
 
 
 class ReadOnlyInline(admin.TabularInline):
