@@ -191,6 +191,6 @@ def history(limit=100):
     rows = []
     for i, version in enumerate(versions[:limit]):
         earlier = versions[i + 1] if i + 1 < len(versions) else None
-        before = PolicyValues.from_version(earlier)
-        rows.append(HistoryRow(version, changes_between(before, PolicyValues.from_version(version))))
+        before, after = PolicyValues.from_version(earlier), PolicyValues.from_version(version)
+        rows.append(HistoryRow(version, changes_between(before, after)))
     return rows

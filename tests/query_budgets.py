@@ -94,6 +94,18 @@ STAFF = {
     "revision compare": 6,
     "revision restore": 9,
     "moderation desk": 13,
+    # The policy in force (its newest version), then the history's versions with who saved
+    # each, in one query however many.
+    "comment policy": 0,
+}
+
+
+# Queries of the comment policy's table (comments/policy_store.py), which the article page and
+# every posted comment read: none once the policy in force is in the cache, one to read it
+# after a save cleared it.
+POLICY_READS = {
+    "a comment, the policy cached": 0,
+    "the first page or comment after a save": 1,
 }
 
 
