@@ -1,11 +1,12 @@
 """The moderation policy: a reader's submission in, the comment's first status and reasons out.
 
-Each rule is a function ``rule_<name>(submission, now)`` that returns a Finding when it fires
-and None otherwise: the status it would give the comment (spam, pending for a moderator, or
-approved) and why. ``assess()`` runs every rule in RULES, keeps all the findings, and ranks
-them into the policy's verdict: spam beats pending, pending beats trust, trust beats
-pre-moderation. The lists, limits and switches are the policy in force (policy_store.py, as
-saved in the admin), read once per assessment; a rule called alone reads it itself.
+Each rule is a function ``rule_<name>(submission, now, values)`` that returns a Finding when
+it fires and None otherwise: the status it would give the comment (spam, pending for a
+moderator, or approved) and why. ``assess()`` runs every rule in RULES, keeps all the
+findings, and ranks them into the policy's verdict: spam beats pending, pending beats trust,
+trust beats pre-moderation. ``values`` are the lists, limits and switches of the policy in
+force (policy_store.py, as saved in the admin), read once per assessment; a rule called
+without them reads them itself.
 
 The policy's verdict is the comment's first status; what moderators do with it afterwards are
 their decisions (CommentDecision, services.comment_decide).
