@@ -7,6 +7,7 @@ COMMENTS_* settings give the values. The rules (policy.py) read one PolicyValues
 clears it, and every app server process reads the new version on its next comment.
 """
 
+import hashlib
 from dataclasses import dataclass, fields
 
 from django.conf import settings
@@ -68,8 +69,13 @@ LISTS = ("moderation_words", "block_words", "blocked_email_domains", "disposable
 
 
 def policy_cache_key():
-    """Return the cache key of the policy in force: the one place it is named."""
-    return "comments:policy-in-force"
+    """Return the cache key of the policy in force: the one place it is named.
+
+    It names the fields too, so that a release that adds one never reads an older release's
+    entry (which it could not unpickle into the new PolicyValues).
+    """
+    shape = hashlib.sha256(" ".join(FIELD_NAMES).encode()).hexdigest()[:12]
+    return f"comments:policy-in-force:{shape}"
 
 
 @dataclass(frozen=True)

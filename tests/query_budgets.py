@@ -94,9 +94,9 @@ STAFF = {
     "revision compare": 6,
     "revision restore": 9,
     "moderation desk": 13,
-    # The policy in force (its newest version), then the history's versions with who saved
-    # each, in one query however many.
-    "comment policy": 0,
+    # The user, their permissions, the policy in force (its newest version), then the
+    # history's versions with who saved each, in one query however many.
+    "comment policy": 5,
 }
 
 
