@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from newsroom.admin_input import CheckedInputAdmin
 from newsroom.input import clean_text, whole_number
 
-from . import desk, services
+from . import admin_policy, desk, services
 from .models import (
     MODERATION_ACTIONS,
     STATUS_DONE,
@@ -19,6 +19,9 @@ from .models import (
     CommentReport,
     DecisionReason,
 )
+
+# The comment policy's page registers itself (admin_policy.py) when this module imports it.
+__all__ = ["admin_policy"]
 
 
 class ReadOnlyInline(admin.TabularInline):

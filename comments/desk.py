@@ -4,7 +4,6 @@ from collections import defaultdict
 from contextlib import suppress
 from datetime import date
 
-from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect, JsonResponse
@@ -113,8 +112,14 @@ def _commenters(emails):
     return people
 
 
+def _policy_words():
+    """Return the words the policy in force looks for: blocked ones, then ones to check."""
+    values = policy.current_policy()
+    return [*values.block_words, *values.moderation_words]
+
+
 def _cards(comments):
-    moderation_words = [*settings.COMMENTS_BLOCK_WORDS, *settings.COMMENTS_MODERATION_WORDS]
+    moderation_words = _policy_words()
     people = _commenters(sorted({c.email_normalised for c in comments}))
     ids = [comment.pk for comment in comments]
     reports = defaultdict(list)
@@ -322,7 +327,7 @@ def test_text_view(request, model_admin):
         verdict = policy.assess(
             policy.Submission(article=article, name="", email=email, website="", body=text)
         )
-    words = [*settings.COMMENTS_BLOCK_WORDS, *settings.COMMENTS_MODERATION_WORDS]
+    words = _policy_words()
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,

@@ -1,6 +1,7 @@
 import hashlib
 from contextlib import suppress
 
+from django.core.validators import MaxValueValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -431,3 +432,67 @@ class ReviewRequest(models.Model):
 
     def __str__(self):
         return f"Review of comment {self.comment_id}"
+
+
+class PolicyVersion(models.Model):
+    """One saved version of the comment policy: every value, who saved it and when.
+
+    The newest version is in force (comments/policy_store.py); with none saved yet, the
+    settings give the values. Versions are only ever added, never changed or deleted, so the
+    history says who changed what, and what it was before.
+    """
+
+    # Lists are kept as typed in the admin, one entry a line.
+    moderation_words = models.TextField(
+        "words to check",
+        blank=True,
+        help_text="One word or phrase a line. A comment with one waits for a moderator.",
+    )
+    block_words = models.TextField(
+        "blocked words",
+        blank=True,
+        help_text="One word or phrase a line. A comment with one is filed as spam.",
+    )
+    max_links = models.PositiveSmallIntegerField(
+        "most links",
+        validators=[MaxValueValidator(100)],
+        help_text="A comment with more links than this waits for a moderator (0 to 100).",
+    )
+    blocked_email_domains = models.TextField(
+        blank=True,
+        help_text="One domain a line. Comments from addresses there, or at their "
+        "subdomains, are filed as spam.",
+    )
+    disposable_email_domains = models.TextField(
+        blank=True,
+        help_text="One domain a line: throwaway email services. Comments from addresses "
+        "there are filed as spam.",
+    )
+    trusted_after = models.PositiveSmallIntegerField(
+        "trusted after",
+        validators=[MaxValueValidator(1000)],
+        help_text="Approved comments after which an email address is published at once "
+        "(0: never; at most 1,000).",
+    )
+    close_after_days = models.PositiveSmallIntegerField(
+        "close comments after (days)",
+        validators=[MaxValueValidator(3650)],
+        help_text="Days after publication when comments close by themselves (0: never; at "
+        "most 3,650).",
+    )
+    premoderate = models.BooleanField(
+        "pre-moderate the whole site",
+        help_text="Every comment waits for a moderator, unless its article says otherwise "
+        "or the commenter is trusted.",
+    )
+    saved_by = staff_member(editable=False)
+    saved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # Newest first: the first row is the one in force.
+        ordering = ["-pk"]
+        verbose_name = "comment policy"
+        verbose_name_plural = "comment policy"
+
+    def __str__(self):
+        return "Comment policy"

@@ -14,7 +14,8 @@ from newsroom.mail import send_later
 
 from .models import Comment, DigestLog, DigestSchedule
 
-MODERATORS_GROUP = "Moderators"
+# Moderation leads moderate too (newsroom/roles.py): the digest is theirs as well.
+MODERATOR_GROUPS = ("Moderators", "Moderation leads")
 EXCERPT_LENGTH = 200
 # The window of the very first digest, when no earlier one tells where to start.
 FIRST_WINDOW = timedelta(hours=24)
@@ -26,10 +27,10 @@ def digest_is_enabled():
 
 
 def digest_recipients():
-    """Return the active moderators who have an email address."""
+    """Return the active moderators and moderation leads who have an email address."""
     return (
         get_user_model()
-        .objects.filter(is_active=True, groups__name=MODERATORS_GROUP)
+        .objects.filter(is_active=True, groups__name__in=MODERATOR_GROUPS)
         .exclude(email="")
         .distinct()
         .order_by("pk")

@@ -59,6 +59,11 @@ MODERATION = [
     ),
 ]
 
+# The comment policy (word lists, link limit, email domains, trust, auto-close,
+# pre-moderation): every save is a new version, so there is nothing to add or delete by hand.
+POLICY_READ = ["comments.view_policyversion"]
+POLICY_EDIT = [*POLICY_READ, "comments.change_policyversion"]
+
 ROLES = {
     # Write articles, upload images, submit for review; publishing is an editor's decision.
     "Writers": [
@@ -89,6 +94,7 @@ ROLES = {
         "articles.withdraw_article",
         *every_action("images", "image"),
         *MODERATION,
+        *POLICY_EDIT,
         # Partners' keys to the content API: made and revoked, never deleted (their use is
         # on record).
         *some_actions("api", {"apikey": ("add", "change", "view")}),
@@ -96,8 +102,10 @@ ROLES = {
         *some_actions("newsroom", {"outgoingemail": ("view", "change")}),
         "django_tasks_database.view_dbtaskresult",
     ],
-    # Reader comments only.
-    "Moderators": MODERATION,
+    # Reader comments only; they may read the comment policy, not change it.
+    "Moderators": [*MODERATION, *POLICY_READ],
+    # Moderators who also set the comment policy.
+    "Moderation leads": [*MODERATION, *POLICY_EDIT],
 }
 
 

@@ -355,14 +355,17 @@ LOGGING = {
     "loggers": {"django.tasks": {"level": "WARNING"}},
 }
 
-# Reader comments: the moderation policy (comments/policy.py) reads these on every decision.
+# Reader comments: the moderation policy (comments/policy.py). COMMENTS_PREMODERATE to
+# COMMENTS_DISPOSABLE_EMAIL_DOMAINS, and COMMENTS_CLOSE_AFTER_DAYS, give the policy's first
+# values only: once it is saved in the admin (Comment policy), the newest saved version decides
+# (comments/policy_store.py). The rejection and duplicate windows are read on every decision.
 COMMENTS_PREMODERATE = env_bool("COMMENTS_PREMODERATE", True)
 COMMENTS_TRUSTED_AFTER = int(os.environ.get("COMMENTS_TRUSTED_AFTER", "3"))
 COMMENTS_MAX_LINKS = 2
 COMMENTS_MODERATION_WORDS = ["idiot", "idiots", "moron", "scum", "traitor", "liar"]
 COMMENTS_BLOCK_WORDS = ["viagra", "cialis", "casino bonus", "payday loan", "crypto giveaway"]
 COMMENTS_BLOCKED_EMAIL_DOMAINS = []
-COMMENTS_DISPOSABLE_EMAIL_DOMAINS = None  # None: the list shipped in comments/policy.py
+COMMENTS_DISPOSABLE_EMAIL_DOMAINS = None  # None: the list in comments/policy_store.py
 COMMENTS_REJECTION_WINDOW_DAYS = 30
 COMMENTS_REJECTION_MIN_DECIDED = 3
 COMMENTS_REJECTION_RATIO = 0.5

@@ -37,7 +37,7 @@ from django_tasks_db.models import DBTaskResult
 from api.models import ApiKey
 from articles import preview
 from articles.models import Article, Author, FrontPage, LiveEntry, Section, Topic, TopStory
-from comments.models import Comment, CommentDecision, Commenter, CommenterNote
+from comments.models import Comment, CommentDecision, Commenter, CommenterNote, PolicyVersion
 from images.models import Image
 from newsroom.models import OutgoingEmail
 from tests.admin_forms import form_errors
@@ -436,6 +436,19 @@ def comment_add(world):
     )
 
 
+# The comment policy: one page, at "current/"; each save adds a version
+
+
+def policy_change(world):
+    url = _url("comments_policyversion_change", "current")
+    data = world.forge(url, "policyversion_form", max_links="7")
+    return Call(url, data, effect=lambda: PolicyVersion.objects.filter(max_links=7).exists())
+
+
+def policy_old_address(world):
+    return Call(_url("comments_policyversion_change", "current").removesuffix("change/"))
+
+
 # Images
 
 
@@ -789,6 +802,26 @@ ROWS = [
         "standing"),
     Row("comments_commenter", POST, commenter_note, "login refused done done done", "note"),
     Row("comments/comment/<path:object_id>/", GET, old_change_address(Comment),
+        "login 302 302 302 302"),
+
+    # The comment policy: Editors (and Moderation leads, tests/comments/test_policy_admin.py)
+    # change it, Moderators read it; the list and the history go to its one page, and no
+    # version is added or deleted by hand.
+    Row("comments_policyversion_changelist", GET, page("comments_policyversion_changelist"),
+        "login 403 302 302 302"),
+    Row("comments_policyversion_change", GET,
+        lambda world: Call(_url("comments_policyversion_change", "current")),
+        "login 403 200 200 200"),
+    Row("comments_policyversion_change", POST, policy_change, "login refused refused done done"),
+    Row("comments_policyversion_history", GET,
+        lambda world: Call(_url("comments_policyversion_history", "current")),
+        "login 403 302 302 302"),
+    Row("comments_policyversion_add", GET, page("comments_policyversion_add"),
+        "login 403 403 403 403"),
+    Row("comments_policyversion_delete", GET,
+        lambda world: Call(_url("comments_policyversion_delete", "current")),
+        "login 403 403 403 403"),
+    Row("comments/policyversion/<path:object_id>/", GET, policy_old_address,
         "login 302 302 302 302"),
 
     # The image library: Writers upload and describe; removing one is an editor's call.
