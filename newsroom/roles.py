@@ -57,6 +57,10 @@ MODERATION = [
     ),
 ]
 
+# A commenter's data exported or erased by address from the admin (comments/admin_privacy.py),
+# with its audit record: not every moderator's job.
+PRIVACY_REQUESTS = ["comments.handle_privacy_requests"]
+
 ROLES = {
     # Write articles, upload images, submit for review; publishing is an editor's decision.
     "Writers": [
@@ -87,6 +91,7 @@ ROLES = {
         "articles.withdraw_article",
         *every_action("images", "image"),
         *MODERATION,
+        *PRIVACY_REQUESTS,
         # Partners' keys to the content API: made and revoked, never deleted (their use is
         # on record).
         *some_actions("api", {"apikey": ("add", "change", "view")}),
