@@ -6,8 +6,16 @@ from django.utils.translation import ngettext
 
 from newsroom.admin_input import CheckedInputAdmin
 
-from . import desk, services
-from .models import MODERATION_ACTIONS, STATUS_DONE, Comment, CommentDecision, CommentReport
+from . import admin_privacy, desk, services
+from .models import (
+    MODERATION_ACTIONS,
+    STATUS_DONE,
+    Comment,
+    CommentDecision,
+    CommentReport,
+    PrivacyRequest,
+    email_hash,
+)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -134,3 +142,66 @@ class CommentAdmin(CheckedInputAdmin, admin.ModelAdmin):
     @admin.action(description="Mark selected comments as spam", permissions=["moderate"])
     def mark_spam(self, request, queryset):
         self._decide(request, queryset, "spam")
+
+
+@admin.register(PrivacyRequest)
+class PrivacyRequestAdmin(CheckedInputAdmin, admin.ModelAdmin):
+    """The audit record of exports and erasures, read-only; the privacy page makes them."""
+
+    list_display = ["created_at", "kind", "short_hash", "handled_by", "summary"]
+    list_filter = ["kind", "created_at"]
+    list_select_related = ["handled_by"]
+    # The requests about an address: search for the address (hashed) or its SHA-256.
+    search_fields = ["=email_sha256"]
+    date_hierarchy = "created_at"
+    fields = readonly_fields = ["created_at", "kind", "email_sha256", "handled_by", "counts"]
+
+    def get_urls(self):
+        def handlers_only(view):
+            def wrapped(request, *args, **kw):
+                if not self.has_view_permission(request):
+                    raise PermissionDenied
+                return view(request, self, *args, **kw)
+
+            return self.admin_site.admin_view(wrapped)
+
+        return [
+            path("address/", handlers_only(admin_privacy.lookup_view), name="comments_privacy"),
+            path(
+                "address/export/",
+                handlers_only(admin_privacy.export_view),
+                name="comments_privacy_export",
+            ),
+            path(
+                "address/erase/",
+                handlers_only(admin_privacy.erase_view),
+                name="comments_privacy_erase",
+            ),
+            *super().get_urls(),
+        ]
+
+    def get_search_results(self, request, queryset, search_term):
+        # An address typed in the search box is looked up by its hash, as it is stored.
+        if "@" in search_term:
+            search_term = email_hash(search_term)
+        return super().get_search_results(request, queryset, search_term)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("comments.handle_privacy_requests")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="address (SHA-256)")
+    def short_hash(self, request_record):
+        return f"{request_record.email_sha256[:12]}…"
+
+    @admin.display(description="rows")
+    def summary(self, request_record):
+        return ", ".join(f"{kind} {n}" for kind, n in request_record.counts.items())

@@ -11,12 +11,30 @@ from .models import (
     CommentDecision,
     Commenter,
     CommenterNote,
+    PrivacyRequest,
     ReplyAddress,
+    ReplySubscription,
+    email_hash,
     normalise_email,
 )
 from .services import article_refresh_comment_count
 
 PLACEHOLDER_NAME = "Removed"
+NEWSROOM_ADDRESS_REFUSED = (
+    "{email} is the newsroom's own address: its replies to readers are stored under it. "
+    "It cannot be erased as a commenter's."
+)
+
+
+class ErasureRefused(Exception):
+    """An erasure that must not happen: the newsroom's own address."""
+
+
+def is_newsroom_address(email):
+    """Return True for the address the newsroom's replies are stored under."""
+    return normalise_email(email) == normalise_email(settings.DEFAULT_FROM_EMAIL)
+
+
 PLACEHOLDER_BODY = "This comment was removed at its author's request."
 
 
@@ -58,6 +76,20 @@ def commenter_is_known(*, email):
             _emails_to(email),
         )
     )
+
+
+def commenter_summary(*, email):
+    """Return how much is stored about the address, by kind: what the privacy page shows
+    before an export or an erasure, and what the audit record of an export keeps."""
+    return {
+        "comments": _comments_of(email).count(),
+        "notes": _notes_of(email).count(),
+        "standing": _commenters_of(email).count(),
+        "reply_emails": ReplySubscription.objects.filter(
+            address__in=_reply_address_of(email)
+        ).count(),
+        "emails": _emails_to(email).count(),
+    }
 
 
 def _reply_emails_data(email):
@@ -174,7 +206,12 @@ def _erasable(comments):
 
 @transaction.atomic
 def commenter_erase(*, email):
-    """Erase what is stored about the commenter; return how many rows of each kind went."""
+    """Erase what is stored about the commenter; return how many rows of each kind went.
+
+    Raise ErasureRefused for the newsroom's own address, which would take its replies along.
+    """
+    if is_newsroom_address(email):
+        raise ErasureRefused(NEWSROOM_ADDRESS_REFUSED.format(email=normalise_email(email)))
     comments = list(_comments_of(email).select_related("parent"))
     article_ids = {c.article_id for c in comments}
     erasable = _erasable(comments)
@@ -221,3 +258,26 @@ def commenter_erase(*, email):
         "reply_emails": reply_records,
         "emails": emails,
     }
+
+
+def privacy_request_record(*, kind, email, user, counts):
+    """Keep the audit record of an export or an erasure: the address only as its hash."""
+    return PrivacyRequest.objects.create(
+        kind=kind, email_sha256=email_hash(email), handled_by=user, counts=counts
+    )
+
+
+@transaction.atomic
+def commenter_export_on_request(*, email, user):
+    """Return the commenter's export, with the audit record of it kept."""
+    counts = commenter_summary(email=email)
+    privacy_request_record(kind=PrivacyRequest.Kind.EXPORT, email=email, user=user, counts=counts)
+    return commenter_export(email=email)
+
+
+@transaction.atomic
+def commenter_erase_on_request(*, email, user):
+    """Erase the commenter and keep the audit record of it; return what went."""
+    counts = commenter_erase(email=email)
+    privacy_request_record(kind=PrivacyRequest.Kind.ERASE, email=email, user=user, counts=counts)
+    return counts
