@@ -59,7 +59,7 @@ class CommentAdmin(CheckedInputAdmin, admin.ModelAdmin):
     # A full COUNT(*) on every page load is too slow once there are millions of comments.
     show_full_result_count = False
     inlines = [DecisionInline, ReportInline]
-    actions = ["approve", "reject", "mark_spam"]
+    actions = ["approve", "reject", "mark_spam", "feature", "stop_featuring"]
     readonly_fields = [
         "article",
         "parent",
@@ -98,6 +98,11 @@ class CommentAdmin(CheckedInputAdmin, admin.ModelAdmin):
                 "desk/reply/<int:comment_id>/",
                 moderators_only(desk.reply_view),
                 name="comments_desk_reply",
+            ),
+            path(
+                "desk/feature/<int:comment_id>/",
+                moderators_only(desk.feature_view),
+                name="comments_desk_feature",
             ),
             path("desk/test/", moderators_only(desk.test_text_view), name="comments_desk_test"),
             path("commenter/", moderators_only(desk.commenter_view), name="comments_commenter"),
@@ -142,6 +147,47 @@ class CommentAdmin(CheckedInputAdmin, admin.ModelAdmin):
     @admin.action(description="Mark selected comments as spam", permissions=["moderate"])
     def mark_spam(self, request, queryset):
         self._decide(request, queryset, "spam")
+
+    @admin.action(description="Feature selected comments", permissions=["moderate"])
+    def feature(self, request, queryset):
+        # Readers see approved comments only; the others are left as they are, and said so.
+        featurable = queryset.filter(status=Comment.Status.APPROVED)
+        changed = sum(
+            services.comment_feature(comment=comment, moderator=request.user)
+            for comment in featurable.order_by("pk")
+        )
+        self.message_user(
+            request,
+            ngettext("%(n)d comment featured.", "%(n)d comments featured.", changed)
+            % {"n": changed},
+            messages.SUCCESS,
+        )
+        if skipped := queryset.exclude(status=Comment.Status.APPROVED).count():
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d comment is not approved, so it cannot be featured.",
+                    "%(n)d comments are not approved, so they cannot be featured.",
+                    skipped,
+                )
+                % {"n": skipped},
+                messages.WARNING,
+            )
+
+    @admin.action(description="Stop featuring selected comments", permissions=["moderate"])
+    def stop_featuring(self, request, queryset):
+        changed = sum(
+            services.comment_feature(comment=comment, moderator=request.user, featured=False)
+            for comment in queryset.filter(featured_at__isnull=False).order_by("pk")
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(n)d comment no longer featured.", "%(n)d comments no longer featured.", changed
+            )
+            % {"n": changed},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(PrivacyRequest)
