@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Q, Subquery
+from django.db.models import Case, Count, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 
@@ -68,8 +69,16 @@ def comments_context(request, article, *, form=None):
         .values_list("pk", "root_total", "approved_total")[start : start + per_page]
     )
     ids = [pk for pk, _, _ in page_roots]
+    in_threads = Q(pk__in=ids) | Q(root__in=ids)
+    if number == 1:
+        # The featured comments come with the first page's threads, in the same query.
+        in_threads |= Q(featured_at__isnull=False, status=Comment.Status.APPROVED)
     everything = (
-        list(shown.filter(Q(pk__in=ids) | Q(root__in=ids)).order_by("created_at", "pk"))
+        list(
+            shown.filter(in_threads)
+            .annotate(earlier_threads=_earlier_threads_if_featured())
+            .order_by("created_at", "pk")
+        )
         if ids
         else []
     )
@@ -85,7 +94,11 @@ def comments_context(request, article, *, form=None):
         children.setdefault(comment.parent_id, []).append(comment)
     for comment in everything:
         comment.children = children.get(comment.pk, [])
-    roots = children.get(None, [])
+    on_page = set(ids)
+    roots = [comment for comment in children.get(None, []) if comment.pk in on_page]
+    featured = [comment for comment in everything if comment.earlier_threads is not None]
+    for comment in featured:
+        comment.thread_url = _in_thread(comment, comment.earlier_threads)
 
     closed = policy.comments_closed_reason(article)
     if closed:
@@ -98,12 +111,37 @@ def comments_context(request, article, *, form=None):
         "comment_notice": pop_notice(request),
         "comment_total": approved_count or 0,
         "comments": roots,
+        "featured": featured,
         "comments_page": page,
         "comment_form": form,
         "comments_closed": closed,
         "replying_to": _find(everything, form["parent"].value()) if form else None,
         "report_url": _report_url(),
     }
+
+
+def _earlier_threads_if_featured():
+    """Return, for a featured comment, the number of threads before its own (for the page its
+    thread is on), and None for the others: the featured ones are linked to their thread."""
+    start = Coalesce(OuterRef("root__created_at"), OuterRef("created_at"))
+    start_pk = Coalesce(OuterRef("root_id"), OuterRef("pk"))
+    earlier = (
+        Comment.objects.approved()
+        .filter(article_id=OuterRef("article_id"), depth=0)
+        .filter(Q(created_at__lt=start) | Q(created_at=start, pk__lt=start_pk))
+        .order_by()
+        .values("article")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    featured = Q(featured_at__isnull=False, status=Comment.Status.APPROVED)
+    return Case(When(featured, then=Coalesce(Subquery(earlier), 0)), default=None)
+
+
+def _in_thread(comment, earlier_threads):
+    """Return the address of the comment in its thread, from the article's page."""
+    page = earlier_threads // settings.COMMENTS_PER_PAGE + 1
+    return f"{f'?cpage={page}' if page > 1 else ''}#comment-{comment.pk}"
 
 
 def _report_url():
