@@ -226,6 +226,8 @@ def commenter_erase(*, email):
         comment.ip_address = None
         comment.user_agent = ""
         comment.policy_reasons = []
+        # A placeholder is nothing to show first.
+        comment.featured_at = comment.featured_by = None
         # save() derives email_normalised and body_fingerprint from the new values.
         comment.save(
             update_fields=[
@@ -238,6 +240,8 @@ def commenter_erase(*, email):
                 "ip_address",
                 "user_agent",
                 "policy_reasons",
+                "featured_at",
+                "featured_by",
             ]
         )
     # The decisions stay as the audit trail; a moderator's note may quote the comment.

@@ -94,6 +94,12 @@ STAFF = {
     "revision compare": 6,
     "revision restore": 9,
     "moderation desk": 13,
+    # Privacy requests (issue 18). What is stored about an address: whether anything is,
+    # then a count of each kind (comments, notes, standing, reply emails, emails).
+    "privacy page": 9,
+    # The page of records with who handled them, and the count for the page numbers (twice:
+    # the filtered and the full count).
+    "privacy request list": 6,
 }
 
 
