@@ -19,6 +19,7 @@ MOST_PAGES = 10**9 - 1
 _SAMPLE_ID = 987654321
 PENDING_SESSION_KEY = "comments_pending"
 NOTICE_SESSION_KEY = "comments_notice"
+FEATURED = Q(featured_at__isnull=False, status=Comment.Status.APPROVED)
 
 
 def _has_session(request):
@@ -47,7 +48,8 @@ def comments_context(request, article, *, form=None):
     Two queries whatever the number of comments: this page's top-level comments, each row
     carrying the number of them that the page numbers need and the number of approved comments
     the heading shows (read here, not from the article's row, which readers' pages may have
-    stored from before the last decision); then those threads, replies included. Two simple
+    stored from before the last decision); then those threads, replies included, and on the
+    first page the featured comments wherever their threads are (shown first). Two simple
     queries: as one, with the first inside the second, PostgreSQL read every comment of the
     article instead of looking the threads up by their index (twice the time).
     """
@@ -69,19 +71,12 @@ def comments_context(request, article, *, form=None):
         .values_list("pk", "root_total", "approved_total")[start : start + per_page]
     )
     ids = [pk for pk, _, _ in page_roots]
-    in_threads = Q(pk__in=ids) | Q(root__in=ids)
+    in_threads, threads = Q(pk__in=ids) | Q(root__in=ids), shown
     if number == 1:
         # The featured comments come with the first page's threads, in the same query.
-        in_threads |= Q(featured_at__isnull=False, status=Comment.Status.APPROVED)
-    everything = (
-        list(
-            shown.filter(in_threads)
-            .annotate(earlier_threads=_earlier_threads_if_featured())
-            .order_by("created_at", "pk")
-        )
-        if ids
-        else []
-    )
+        in_threads |= FEATURED
+        threads = threads.annotate(earlier_threads=_earlier_threads_if_featured())
+    everything = list(threads.filter(in_threads).order_by("created_at", "pk")) if ids else []
     total, approved_count = page_roots[0][1:] if page_roots else (0, 0)
     try:
         # The rows are loaded already; the paginator only numbers the pages.
@@ -96,7 +91,7 @@ def comments_context(request, article, *, form=None):
         comment.children = children.get(comment.pk, [])
     on_page = set(ids)
     roots = [comment for comment in children.get(None, []) if comment.pk in on_page]
-    featured = [comment for comment in everything if comment.earlier_threads is not None]
+    featured = [c for c in everything if getattr(c, "earlier_threads", None) is not None]
     for comment in featured:
         comment.thread_url = _in_thread(comment, comment.earlier_threads)
 
@@ -134,8 +129,7 @@ def _earlier_threads_if_featured():
         .annotate(n=Count("pk"))
         .values("n")
     )
-    featured = Q(featured_at__isnull=False, status=Comment.Status.APPROVED)
-    return Case(When(featured, then=Coalesce(Subquery(earlier), 0)), default=None)
+    return Case(When(FEATURED, then=Coalesce(Subquery(earlier), 0)), default=None)
 
 
 def _in_thread(comment, earlier_threads):
