@@ -1,3 +1,5 @@
+from contextlib import suppress
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.urls import path
@@ -151,11 +153,10 @@ class CommentAdmin(CheckedInputAdmin, admin.ModelAdmin):
     @admin.action(description="Feature selected comments", permissions=["moderate"])
     def feature(self, request, queryset):
         # Readers see approved comments only; the others are left as they are, and said so.
-        featurable = queryset.filter(status=Comment.Status.APPROVED)
-        changed = sum(
-            services.comment_feature(comment=comment, moderator=request.user)
-            for comment in featurable.order_by("pk")
-        )
+        changed = 0
+        for comment in queryset.filter(status=Comment.Status.APPROVED).order_by("pk"):
+            with suppress(services.NotFeaturable):  # decided on by someone else meanwhile
+                changed += services.comment_feature(comment=comment, moderator=request.user)
         self.message_user(
             request,
             ngettext("%(n)d comment featured.", "%(n)d comments featured.", changed)

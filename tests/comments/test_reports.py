@@ -1,16 +1,24 @@
 """Readers report a public comment; it enters the moderators' Reported queue once."""
 
 import re
+import threading
 from collections import Counter
 from html import unescape
 
 import pytest
+from django.db import close_old_connections, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
 from comments import reporting, services
 from comments.models import Comment, CommentReport
-from tests.factories import comment_form_data, make_comment, make_draft, make_scheduled
+from tests.factories import (
+    comment_form_data,
+    make_article,
+    make_comment,
+    make_draft,
+    make_scheduled,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -366,8 +374,6 @@ def test_a_featured_comment_hidden_by_reports_stops_being_featured(client, moder
 
 @pytest.mark.page_cache
 def test_hiding_a_reported_comment_drops_the_cached_page(django_capture_on_commit_callbacks):
-    from tests.factories import make_article
-
     with django_capture_on_commit_callbacks(execute=True):
         story = make_article()
         comment = make_comment(article=story, body="Cached until hidden.")
@@ -381,3 +387,59 @@ def test_hiding_a_reported_comment_drops_the_cached_page(django_capture_on_commi
     response = Client().get(url)
     assert response["X-Cache"] == "miss"
     assert "Cached until hidden." not in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reports_at_once_hide_the_comment_once_and_both_are_kept():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite lets one transaction write at a time: no two reports overlap")
+    comment = make_comment(article=make_article())
+    for n in (1, 2):
+        reporting.comment_report(comment=comment, reason="spam", text="", ip_address=f"192.0.2.{n}")
+    third_hid, third_may_commit = threading.Event(), threading.Event()
+
+    def in_thread(target):
+        def run():
+            try:
+                target()
+            finally:
+                close_old_connections()
+                connection.close()
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        return thread
+
+    def third_reader():
+        with transaction.atomic():
+            reporting.comment_report(
+                comment=Comment.objects.get(pk=comment.pk),
+                reason="abusive",
+                text="",
+                ip_address="192.0.2.3",
+            )
+            third_hid.set()
+            third_may_commit.wait(10)
+
+    def fourth_reader():
+        # It found the comment public, as the third reader did, before the hide committed.
+        reporting.comment_report(
+            comment=Comment.objects.get(pk=comment.pk),
+            reason="spam",
+            text="",
+            ip_address="192.0.2.4",
+        )
+
+    third = in_thread(third_reader)
+    assert third_hid.wait(10)
+    fourth = in_thread(fourth_reader)
+    fourth.join(1)
+    assert fourth.is_alive(), "the fourth report did not wait for the comment's row"
+    third_may_commit.set()
+    third.join(10)
+    fourth.join(10)
+    assert not third.is_alive() and not fourth.is_alive()
+    comment.refresh_from_db()
+    assert (comment.status, comment.is_reported, comment.report_count) == ("pending", True, 4)
+    assert comment.reports.count() == 4
+    assert comment.decisions.filter(to_status="pending").count() == 1
