@@ -20,6 +20,7 @@ from .models import (
 from .services import article_refresh_comment_count
 
 PLACEHOLDER_NAME = "Removed"
+PLACEHOLDER_BODY = "This comment was removed at its author's request."
 NEWSROOM_ADDRESS_REFUSED = (
     "{email} is the newsroom's own address: its replies to readers are stored under it. "
     "It cannot be erased as a commenter's."
@@ -33,9 +34,6 @@ class ErasureRefused(Exception):
 def is_newsroom_address(email):
     """Return True for the address the newsroom's replies are stored under."""
     return normalise_email(email) == normalise_email(settings.DEFAULT_FROM_EMAIL)
-
-
-PLACEHOLDER_BODY = "This comment was removed at its author's request."
 
 
 def _iso(value):
@@ -128,6 +126,7 @@ def _comment_data(comment):
         "policy_status": comment.policy_status,
         "policy_reasons": comment.policy_reasons,
         "report_count": comment.report_count,
+        "featured_at": _iso(comment.featured_at),
         # The audit trail without the moderators: who decided is staff data, not theirs.
         "decisions": [
             {
