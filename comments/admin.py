@@ -200,7 +200,6 @@ class PrivacyRequestAdmin(CheckedInputAdmin, admin.ModelAdmin):
     list_select_related = ["handled_by"]
     # The requests about an address: search for the address (hashed) or its SHA-256.
     search_fields = ["=email_sha256"]
-    date_hierarchy = "created_at"
     fields = readonly_fields = ["created_at", "kind", "email_sha256", "handled_by", "counts"]
 
     def get_urls(self):

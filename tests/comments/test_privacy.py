@@ -144,7 +144,14 @@ def test_erase_deletes_or_anonymises_and_keeps_others_replies():
 
     counts = commenter_erase(email="ANA@example.org")
 
-    assert counts == {"deleted": 4, "anonymised": 3, "notes": 2, "commenter": 1}
+    assert counts == {
+        "deleted": 4,
+        "anonymised": 3,
+        "notes": 2,
+        "commenter": 1,
+        "reply_emails": 0,
+        "emails": 0,
+    }
     kept = set(Comment.objects.values_list("pk", flat=True))
     assert kept == {c[k].pk for k in ["answered", "top", "middle", "zed_reply", "zed_deep"]}
     for key in ["answered", "top", "middle"]:
