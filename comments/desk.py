@@ -317,6 +317,18 @@ def reply_view(request, model_admin, comment_id):
     )
 
 
+@require_POST
+def feature_view(request, model_admin, comment_id):
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
+    featured = request.POST.get("featured") != "off"
+    try:
+        services.comment_feature(comment=comment, moderator=request.user, featured=featured)
+    except services.NotFeaturable as refused:
+        return _answer(request, False, str(refused), anchor=f"card-{comment.pk}", status=409)
+    done = "Featured" if featured else "Stopped featuring"
+    return _answer(request, True, f"{done} {_describe(comment)}.", anchor=f"card-{comment.pk}")
+
+
 def test_text_view(request, model_admin):
     """Tell a moderator what the policy would do with a text, storing nothing."""
     text = request.GET.get("text", "")[:5000]

@@ -41,6 +41,10 @@ class CommentQuerySet(models.QuerySet):
     def by_email(self, email):
         return self.filter(email_normalised=normalise_email(email))
 
+    def featured(self):
+        """Return the comments a moderator picked to show first: approved ones only."""
+        return self.approved().filter(featured_at__isnull=False)
+
 
 class Comment(models.Model):
     class Status(models.TextChoices):
@@ -87,6 +91,9 @@ class Comment(models.Model):
     report_count = models.PositiveIntegerField(default=0, editable=False)
     # True from a reader's first report until a moderator decides: the Reported queue.
     is_reported = models.BooleanField(default=False, editable=False)
+    # Picked by a moderator to show first, under "Featured"; only while approved (services.py).
+    featured_at = models.DateTimeField(null=True, blank=True, editable=False)
+    featured_by = staff_member(editable=False)
     # Stops a double-clicked or resent form from storing the same comment twice. NULL, not "",
     # for comments that came another way (the seed), so they do not collide with each other.
     submission_token = models.CharField(  # noqa: DJ001
@@ -107,6 +114,12 @@ class Comment(models.Model):
                 condition=Q(is_reported=True),
                 name="comment_reported_idx",
             ),
+            # The article page reads its featured comments with its threads (thread.py).
+            models.Index(
+                fields=["article", "created_at"],
+                condition=Q(featured_at__isnull=False),
+                name="comment_featured_idx",
+            ),
         ]
         permissions = [("moderate_comment", "Can approve, reject and mark comments as spam")]
 
@@ -123,6 +136,10 @@ class Comment(models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def can_be_featured(self):
+        return self.status == self.Status.APPROVED
 
     @property
     def can_be_replied_to(self):
@@ -496,3 +513,40 @@ class PolicyVersion(models.Model):
 
     def __str__(self):
         return "Comment policy"
+
+
+def email_hash(email):
+    """Return the SHA-256 of the address as comments store it: an audit record can say which
+    address a request was about without keeping the address."""
+    return hashlib.sha256(normalise_email(email).encode()).hexdigest()
+
+
+class PrivacyRequest(models.Model):
+    """A commenter's data exported or erased from the admin: who did it, when, and how much.
+
+    The address is kept only as a hash, so the record of an erasure holds no personal data.
+    """
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", "Export"
+        ERASE = "erase", "Erasure"
+
+    kind = models.CharField(max_length=10, choices=Kind)
+    email_sha256 = models.CharField("address (SHA-256)", max_length=64, db_index=True)
+    handled_by = staff_member()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # What was stored about the address at the time: comments, notes, standing, reply emails,
+    # emails (the export), or what went (the erasure).
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        # Written by the privacy page, never by hand; whoever may handle requests may read
+        # them (admin_privacy.py), so the one permission below is all a role needs.
+        default_permissions = ()
+        permissions = [
+            ("handle_privacy_requests", "Can export and erase a commenter's data by address")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.email_sha256[:12]}…"

@@ -11,13 +11,29 @@ from .models import (
     CommentDecision,
     Commenter,
     CommenterNote,
+    PrivacyRequest,
     ReplyAddress,
+    ReplySubscription,
+    email_hash,
     normalise_email,
 )
 from .services import article_refresh_comment_count
 
 PLACEHOLDER_NAME = "Removed"
 PLACEHOLDER_BODY = "This comment was removed at its author's request."
+NEWSROOM_ADDRESS_REFUSED = (
+    "{email} is the newsroom's own address: its replies to readers are stored under it. "
+    "It cannot be erased as a commenter's."
+)
+
+
+class ErasureRefused(Exception):
+    """An erasure that must not happen: the newsroom's own address."""
+
+
+def is_newsroom_address(email):
+    """Return True for the address the newsroom's replies are stored under."""
+    return normalise_email(email) == normalise_email(settings.DEFAULT_FROM_EMAIL)
 
 
 def _iso(value):
@@ -60,6 +76,20 @@ def commenter_is_known(*, email):
     )
 
 
+def commenter_summary(*, email):
+    """Return how much is stored about the address, by kind: what the privacy page shows
+    before an export or an erasure, and what the audit record of an export keeps."""
+    return {
+        "comments": _comments_of(email).count(),
+        "notes": _notes_of(email).count(),
+        "standing": _commenters_of(email).count(),
+        "reply_emails": ReplySubscription.objects.filter(
+            address__in=_reply_address_of(email)
+        ).count(),
+        "emails": _emails_to(email).count(),
+    }
+
+
 def _reply_emails_data(email):
     address = _reply_address_of(email).prefetch_related("subscriptions").first()
     if address is None:
@@ -96,6 +126,7 @@ def _comment_data(comment):
         "policy_status": comment.policy_status,
         "policy_reasons": comment.policy_reasons,
         "report_count": comment.report_count,
+        "featured_at": _iso(comment.featured_at),
         # The audit trail without the moderators: who decided is staff data, not theirs.
         "decisions": [
             {
@@ -174,7 +205,12 @@ def _erasable(comments):
 
 @transaction.atomic
 def commenter_erase(*, email):
-    """Erase what is stored about the commenter; return how many rows of each kind went."""
+    """Erase what is stored about the commenter; return how many rows of each kind went.
+
+    Raise ErasureRefused for the newsroom's own address, which would take its replies along.
+    """
+    if is_newsroom_address(email):
+        raise ErasureRefused(NEWSROOM_ADDRESS_REFUSED.format(email=normalise_email(email)))
     comments = list(_comments_of(email).select_related("parent"))
     article_ids = {c.article_id for c in comments}
     erasable = _erasable(comments)
@@ -192,6 +228,8 @@ def commenter_erase(*, email):
         comment.ip_address = None
         comment.user_agent = ""
         comment.policy_reasons = []
+        # A placeholder is nothing to show first.
+        comment.featured_at = comment.featured_by = None
         # save() derives email_normalised and body_fingerprint from the new values.
         comment.save(
             update_fields=[
@@ -204,6 +242,8 @@ def commenter_erase(*, email):
                 "ip_address",
                 "user_agent",
                 "policy_reasons",
+                "featured_at",
+                "featured_by",
             ]
         )
     # The decisions stay as the audit trail; a moderator's note may quote the comment.
@@ -224,3 +264,26 @@ def commenter_erase(*, email):
         "reply_emails": reply_records,
         "emails": emails,
     }
+
+
+def privacy_request_record(*, kind, email, user, counts):
+    """Keep the audit record of an export or an erasure: the address only as its hash."""
+    return PrivacyRequest.objects.create(
+        kind=kind, email_sha256=email_hash(email), handled_by=user, counts=counts
+    )
+
+
+@transaction.atomic
+def commenter_export_on_request(*, email, user):
+    """Return the commenter's export, with the audit record of it kept."""
+    counts = commenter_summary(email=email)
+    privacy_request_record(kind=PrivacyRequest.Kind.EXPORT, email=email, user=user, counts=counts)
+    return commenter_export(email=email)
+
+
+@transaction.atomic
+def commenter_erase_on_request(*, email, user):
+    """Erase the commenter and keep the audit record of it; return what went."""
+    counts = commenter_erase(email=email)
+    privacy_request_record(kind=PrivacyRequest.Kind.ERASE, email=email, user=user, counts=counts)
+    return counts

@@ -135,9 +135,10 @@ def comment_decide(
 
     With expected_version (the version the moderator saw), a comment changed since by someone
     else is left alone and AlreadyHandled is raised: nothing is overwritten. A decision takes
-    the comment out of the Reported queue, unless ``reported`` keeps it there (an undo). A
-    decision on a comment whose review was asked for answers the review; a rejection with a
-    reason is explained to the commenter (comments/reasons.py).
+    the comment out of the Reported queue, unless ``reported`` leaves it there (the readers'
+    reports hid it) or puts it back (an undo). A comment that is no longer approved stops
+    being featured. A decision on a comment whose review was asked for answers the review; a
+    rejection with a reason is explained to the commenter (comments/reasons.py).
     """
     locked = (
         Comment.objects.select_for_update(of=("self",)).select_related("article").get(pk=comment.pk)
@@ -159,7 +160,11 @@ def comment_decide(
     locked.is_reported = reported
     locked.decided_by = moderator
     locked.decided_at = decision.created_at
-    locked.save(update_fields=["status", "version", "is_reported", "decided_by", "decided_at"])
+    fields = ["status", "version", "is_reported", "decided_by", "decided_at"]
+    if status != Comment.Status.APPROVED and locked.featured_at:
+        locked.featured_at = locked.featured_by = None
+        fields += ["featured_at", "featured_by"]
+    locked.save(update_fields=fields)
     if review := reasons.open_review(locked):
         reasons.review_answered(review, decision)
     else:
@@ -251,3 +256,26 @@ def commenter_set_standing(*, email, standing, moderator, days=None, reject_all=
             note=f"Rejected with all their comments: {commenter.get_standing_display().lower()}.",
         )
     return commenter, rejected
+
+
+class NotFeaturable(Exception):
+    """Only an approved comment can be featured: readers see no other."""
+
+
+@transaction.atomic
+def comment_feature(*, comment, moderator, featured=True):
+    """Feature the comment (shown first on its article's page) or stop featuring it; return
+    True if that changed anything. Raise NotFeaturable for a comment that is not approved."""
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    if featured and locked.status != Comment.Status.APPROVED:
+        raise NotFeaturable(
+            f"Only an approved comment can be featured; this one is {locked.status}."
+        )
+    if bool(locked.featured_at) == featured:
+        return False
+    locked.featured_at = timezone.now() if featured else None
+    locked.featured_by = moderator if featured else None
+    # Saved with the comment's signals: the article's cached thread is dropped (signals.py).
+    locked.save(update_fields=["featured_at", "featured_by"])
+    comment.featured_at, comment.featured_by = locked.featured_at, locked.featured_by
+    return True

@@ -63,6 +63,9 @@ MODERATION = [
 # pre-moderation): every save is a new version, so there is nothing to add or delete by hand.
 POLICY_READ = ["comments.view_policyversion"]
 POLICY_EDIT = [*POLICY_READ, "comments.change_policyversion"]
+# A commenter's data exported or erased by address from the admin (comments/admin_privacy.py),
+# with its audit record: not every moderator's job.
+PRIVACY_REQUESTS = ["comments.handle_privacy_requests"]
 
 ROLES = {
     # Write articles, upload images, submit for review; publishing is an editor's decision.
@@ -95,6 +98,7 @@ ROLES = {
         *every_action("images", "image"),
         *MODERATION,
         *POLICY_EDIT,
+        *PRIVACY_REQUESTS,
         # Partners' keys to the content API: made and revoked, never deleted (their use is
         # on record).
         *some_actions("api", {"apikey": ("add", "change", "view")}),
@@ -104,8 +108,8 @@ ROLES = {
     ],
     # Reader comments only; they may read the comment policy, not change it.
     "Moderators": [*MODERATION, *POLICY_READ],
-    # Moderators who also set the comment policy.
-    "Moderation leads": [*MODERATION, *POLICY_EDIT],
+    # Moderators who also set the comment policy and answer readers' privacy requests.
+    "Moderation leads": [*MODERATION, *POLICY_EDIT, *PRIVACY_REQUESTS],
 }
 
 

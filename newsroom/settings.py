@@ -388,6 +388,9 @@ COMMENTS_DIGEST_ENABLED = env_bool("COMMENTS_DIGEST_ENABLED", True)
 COMMENTS_DIGEST_EVERY_MINUTES = max(0, int(os.environ.get("COMMENTS_DIGEST_EVERY_MINUTES", "60")))
 # Reader reports: (reports allowed, per this many seconds) from one address.
 COMMENTS_REPORT_RATE_LIMIT = (10, 3600)
+# A published comment reported by this many different readers (addresses) is hidden until a
+# moderator looks at it (comments/reporting.py); 0: reports never hide a comment by themselves.
+COMMENTS_HIDE_AFTER_REPORTS = int(os.environ.get("COMMENTS_HIDE_AFTER_REPORTS", "3"))
 
 # Email: printed to the console unless DJANGO_EMAIL_BACKEND names another backend; production
 # defaults to django.core.mail.backends.smtp.EmailBackend with the DJANGO_EMAIL_* variables below

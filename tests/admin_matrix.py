@@ -17,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 from articles.models import Article, FrontPage
 from articles.revisions import record_revision
 from comments import services as comment_services
-from comments.models import Comment, Commenter, CommentReport
+from comments.models import Comment, Commenter, CommentReport, PrivacyRequest, email_hash
 from newsroom.models import OutgoingEmail
 from tests.admin_forms import form_data
 from tests.factories import (
@@ -241,6 +241,12 @@ class World:
         email = "regular@example.org"
         make_comment(article=self.published, email=email)
         return Commenter.objects.create(email=email)
+
+    @cached_property
+    def privacy_request(self):
+        return PrivacyRequest.objects.create(
+            kind=PrivacyRequest.Kind.EXPORT, email_sha256=email_hash("gone@example.org")
+        )
 
     # Accounts
 

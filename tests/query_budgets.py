@@ -120,6 +120,12 @@ STAFF = {
     # The user, their permissions, the policy in force (its newest version), then the
     # history's versions with who saved each, in one query however many.
     "comment policy": 5,
+    # Privacy requests (issue 18). What is stored about an address: whether anything is,
+    # then a count of each kind (comments, notes, standing, reply emails, emails).
+    "privacy page": 9,
+    # The page of records with who handled them, and the count for the page numbers (twice:
+    # the filtered and the full count).
+    "privacy request list": 6,
 }
 
 

@@ -21,6 +21,7 @@ fails on an admin page or action without a row.
 """
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -37,7 +38,14 @@ from django_tasks_db.models import DBTaskResult
 from api.models import ApiKey
 from articles import preview
 from articles.models import Article, Author, FrontPage, LiveEntry, Section, Topic, TopStory
-from comments.models import Comment, CommentDecision, Commenter, CommenterNote, PolicyVersion
+from comments.models import (
+    Comment,
+    CommentDecision,
+    Commenter,
+    CommenterNote,
+    PolicyVersion,
+    PrivacyRequest,
+)
 from images.models import Image
 from newsroom.models import OutgoingEmail
 from tests.admin_forms import form_errors
@@ -162,6 +170,7 @@ def old_change_address(model):
             ApiKey: lambda: world.api_key,
             OutgoingEmail: lambda: world.failed_email,
             DBTaskResult: lambda: world.failed_task,
+            PrivacyRequest: lambda: world.privacy_request,
         }[model]()
         change = _url(f"{opts.app_label}_{opts.model_name}_change", obj.pk)
         return Call(change.removesuffix("change/"))
@@ -447,6 +456,61 @@ def policy_change(world):
 
 def policy_old_address(world):
     return Call(_url("comments_policyversion_change", "current").removesuffix("change/"))
+
+
+def desk_feature(world):
+    comment = world.comments["approved"]
+    return Call(
+        _url("comments_desk_feature", comment.pk),
+        {"featured": "on"},
+        effect=lambda: _fresh(Comment, comment.pk).featured_at is not None,
+    )
+
+
+def _featured(comment):
+    return comment.featured_at is not None
+
+
+def _featured_comment(world):
+    comment = world.comments["approved"]
+    Comment.objects.filter(pk=comment.pk).update(featured_at=timezone.now())
+    return comment
+
+
+# Privacy requests: an address's data exported or erased (comments/admin_privacy.py)
+
+
+def privacy_lookup(world):
+    return Call(_url("comments_privacy"), {"email": world.commenter.email})
+
+
+def privacy_export(world):
+    email = world.commenter.email
+    return Call(
+        _url("comments_privacy_export"),
+        {"email": email},
+        effect=lambda: PrivacyRequest.objects.filter(kind="export").exists(),
+    )
+
+
+def _erased(email):
+    return lambda: not Comment.objects.by_email(email).exists()
+
+
+def privacy_erase_unconfirmed(world):
+    email = world.commenter.email
+    return Call(
+        _url("comments_privacy_erase"), {"email": email, "confirm": "yes"}, effect=_erased(email)
+    )
+
+
+def privacy_erase(world):
+    # The confirming page's form, as a superuser is given it.
+    email = world.commenter.email
+    url = _url("comments_privacy_erase")
+    page = world.harvester.post(url, {"email": email}).content.decode()
+    token = re.search(r'name="confirmation" value="([^"]+)"', page).group(1)
+    return Call(url, {"email": email, "confirmation": token}, effect=_erased(email))
 
 
 # Images
@@ -822,6 +886,36 @@ ROWS = [
         lambda world: Call(_url("comments_policyversion_delete", "current")),
         "login 403 403 403 403"),
     Row("comments/policyversion/<path:object_id>/", GET, policy_old_address,
+        "login 302 302 302 302"),
+
+    # Featured comments (issue 18): whoever moderates features an approved comment.
+    Row("comments_desk_feature", POST, desk_feature, "login refused done done done"),
+    Row("comments.comment:feature", POST,
+        action(Comment, "feature", _comment("approved"), _featured),
+        "login refused done done done"),
+    Row("comments.comment:stop_featuring", POST,
+        action(Comment, "stop_featuring", _featured_comment, lambda c: not _featured(c)),
+        "login refused done done done"),
+
+    # Privacy requests (issue 18): Editors (and Moderation leads) export and erase by address;
+    # the record of each is read-only for everyone.
+    Row("comments_privacy", GET, page("comments_privacy"), "login 403 403 200 200"),
+    Row("comments_privacy", POST, privacy_lookup, "login 403 403 200 200", "look up"),
+    Row("comments_privacy_export", POST, privacy_export, "login refused refused done done"),
+    Row("comments_privacy_erase", POST, privacy_erase_unconfirmed,
+        "login refused refused refused refused", "unconfirmed"),
+    Row("comments_privacy_erase", POST, privacy_erase, "login refused refused done done"),
+    Row("comments_privacyrequest_changelist", GET, page("comments_privacyrequest_changelist"),
+        "login 403 403 200 200"),
+    Row("comments_privacyrequest_add", GET, page("comments_privacyrequest_add"),
+        "login 403 403 403 403"),
+    Row("comments_privacyrequest_change", GET,
+        page("comments_privacyrequest_change", "privacy_request"), "login 403 403 200 200"),
+    Row("comments_privacyrequest_history", GET,
+        page("comments_privacyrequest_history", "privacy_request"), "login 403 403 200 200"),
+    Row("comments_privacyrequest_delete", GET,
+        page("comments_privacyrequest_delete", "privacy_request"), "login 403 403 403 403"),
+    Row("comments/privacyrequest/<path:object_id>/", GET, old_change_address(PrivacyRequest),
         "login 302 302 302 302"),
 
     # The image library: Writers upload and describe; removing one is an editor's call.

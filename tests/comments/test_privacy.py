@@ -6,8 +6,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from comments import services
 from comments.models import Comment, CommentDecision, Commenter, CommenterNote
-from comments.privacy import commenter_erase, commenter_export
+from comments.privacy import ErasureRefused, commenter_erase, commenter_export
 from tests.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
@@ -219,3 +220,16 @@ def test_erase_does_not_ask_with_a_flag(monkeypatch, flag):
     monkeypatch.setattr("builtins.input", refuse)
     _erase("ana@example.org", flag)
     assert not Comment.objects.by_email("ana@example.org").exists()
+
+
+@pytest.mark.parametrize("flags", [[], ["--yes"]])
+def test_erase_refuses_the_newsroom_address(monkeypatch, settings, moderator, flags):
+    settings.DEFAULT_FROM_EMAIL = "desk@newsroom.example"
+    parent = make_comment(article=make_article(), email="ana@example.org")
+    services.comment_reply_as_newsroom(parent=parent, moderator=moderator, body="Thank you.")
+    monkeypatch.setattr("builtins.input", lambda prompt: "y")
+    with pytest.raises(CommandError, match=r"desk@newsroom\.example is the newsroom's own addr"):
+        _erase("Desk@Newsroom.example", *flags)
+    with pytest.raises(ErasureRefused):
+        commenter_erase(email="desk@newsroom.example")
+    assert Comment.objects.filter(is_newsroom=True).count() == 1
