@@ -8,8 +8,7 @@ from django.db.models import F, Q
 
 from articles.models import Article
 
-from . import digest_schedule
-from . import services
+from . import digest_schedule, services
 from .forms import tidy_text
 from .models import Comment, CommentReport
 

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('articles', '0012_embargo_expiry_front_page_live_coverage'),
-        ('comments', '0009_reply_emails'),
+        ('comments', '0010_moderation_policy'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

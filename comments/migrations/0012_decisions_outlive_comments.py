@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('articles', '0012_embargo_expiry_front_page_live_coverage'),
-        ('comments', '0009_reply_emails'),
+        ('comments', '0011_privacy_featured_reports'),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('comments', '0009_reply_emails'),
+        ('comments', '0013_digest_schedule'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
