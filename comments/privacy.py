@@ -14,6 +14,7 @@ from .models import (
     PrivacyRequest,
     ReplyAddress,
     ReplySubscription,
+    ReviewRequest,
     email_hash,
     normalise_email,
 )
@@ -130,13 +131,19 @@ def _comment_data(comment):
         # The audit trail without the moderators: who decided is staff data, not theirs.
         "decisions": [
             {
+                "kind": decision.kind,
                 "from_status": decision.from_status,
                 "to_status": decision.to_status,
                 "reason": decision.reason,
                 "note": decision.note,
+                "note_to_reader": decision.note_to_reader,
                 "created_at": _iso(decision.created_at),
             }
             for decision in comment.decisions.all()
+        ],
+        "review_requests": [
+            {"text": review.text, "created_at": _iso(review.created_at), "outcome": review.outcome}
+            for review in comment.reviews.all()
         ],
     }
 
@@ -155,7 +162,7 @@ def commenter_export(*, email):
     comments = (
         _comments_of(email)
         .select_related("article__section")
-        .prefetch_related("decisions")
+        .prefetch_related("decisions", "reviews")
         .order_by("created_at", "pk")
     )
     commenter = _commenters_of(email).first()
@@ -217,7 +224,7 @@ def commenter_erase(*, email):
 
     # Their decisions stay as an anonymous record (the comment's number, its article, who
     # decided what and when); a moderator's note may quote the comment, so it goes.
-    CommentDecision.objects.filter(comment__in=erasable).update(note="")
+    CommentDecision.objects.filter(comment__in=erasable).update(note="", note_to_reader="")
     Comment.objects.filter(pk__in=erasable).delete()
     placeholders = [c for c in comments if c.pk not in erasable]
     for comment in placeholders:
@@ -247,7 +254,9 @@ def commenter_erase(*, email):
             ]
         )
     # The decisions stay as the audit trail; a moderator's note may quote the comment.
-    CommentDecision.objects.filter(comment__in=placeholders).update(note="")
+    CommentDecision.objects.filter(comment__in=placeholders).update(note="", note_to_reader="")
+    # A request for a review is the commenter's own words; its outcome stays with the trail.
+    ReviewRequest.objects.filter(comment__in=placeholders).update(text="")
 
     notes, _ = _notes_of(email).delete()
     commenter, _ = _commenters_of(email).delete()

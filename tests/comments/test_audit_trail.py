@@ -85,7 +85,9 @@ def test_an_erased_comment_leaves_an_anonymous_record_of_its_decisions(
     assert "1 comments deleted" in out.getvalue()
 
     assert not Comment.objects.filter(pk=number).exists()
-    decision = CommentDecision.objects.get(comment_number=number, moderator=moderator)
+    decision = CommentDecision.objects.get(
+        comment_number=number, moderator=moderator, kind=CommentDecision.Kind.DECISION
+    )
     assert decision.comment is None
     assert (decision.article, decision.from_status, decision.to_status) == (
         article,

@@ -203,3 +203,21 @@ def test_a_review_link_of_a_comment_published_since_has_nothing_to_review(
     assert "nothing to review" in page.text
     assert Client().post(path, {"text": "Hello"}).status_code == 409
     assert not ReviewRequest.objects.exists()
+
+
+def test_export_includes_and_erase_empties_the_review_request(
+    moderator_client, article, comment, mailoutbox
+):
+    from comments.privacy import commenter_erase, commenter_export
+
+    make_comment(article=article, parent=comment, status="approved", body="A reply to it.")
+    _reject(moderator_client, comment, note_to_reader="Not under this story, please.")
+    Client().post(_review_path(mailoutbox[0]), {"text": "My own words about it."})
+    [exported] = commenter_export(email="jonas@example.org")["comments"]
+    assert exported["review_requests"][0]["text"] == "My own words about it."
+    assert {d["note_to_reader"] for d in exported["decisions"]} >= {"Not under this story, please."}
+
+    commenter_erase(email="jonas@example.org")
+    # Kept as a placeholder for the reply under it: its trail stays, without their words.
+    assert ReviewRequest.objects.get().text == ""
+    assert not CommentDecision.objects.exclude(note_to_reader="").exists()
