@@ -36,6 +36,11 @@ def comments(article_id):
     return f"comments-{article_id}"
 
 
+# Every article's comment block, for what the comment policy shows readers there (whether
+# comments have closed by themselves, so many days after publication).
+COMMENT_POLICY = "comment-policy"
+
+
 def live(article_id):
     """The entries of the article's live coverage."""
     return f"live-{article_id}"

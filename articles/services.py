@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from . import review
 from .models import Article, ArticleRedirect
 from .revisions import record_revision
 from .workflow import State
@@ -24,7 +25,8 @@ def article_save(*, article, user, before=None, before_url=None, save_rows=None)
     ``before_url`` its address then (both None for a new article); ``save_rows`` saves what
     hangs on the article (topics, bylines, related links, notes) once it has its id. In
     order: the state change is stamped on the article, the article and its rows are saved, a
-    revision is kept, and a live story that moved leaves a redirect at its old address.
+    revision is kept, a live story that moved leaves a redirect at its old address, and a
+    story just submitted for review is news for the Editors (review.py).
     """
     before_status = before.status if before else None
     _stamp_move(article=article, before_status=before_status, user=user)
@@ -38,10 +40,23 @@ def article_save(*, article, user, before=None, before_url=None, save_rows=None)
         before_url=before_url,
         was_live=bool(before and before.is_published()),
     )
+    if _submitted(article=article, before_status=before_status) and user is not None:
+        # A person asked for a review, a writer or an editor wanting a colleague's second
+        # look: the Editors hear of it (not the one who asked). Agency copy from the API
+        # (no user) comes by the dozen, and waits on the admin's home page instead.
+        review.review_requested(article=article, submitter=user)
+
+
+def _submitted(*, article, before_status):
+    # Only the move into review: saving a story that stays in review asks for nothing new.
+    return article.status == State.REVIEW and before_status != State.REVIEW
 
 
 def _stamp_move(*, article, before_status, user):
     """Stamp what a change of state records on the article itself, before it is saved."""
+    if _submitted(article=article, before_status=before_status):
+        article.submitted_at = timezone.now()
+        article.submitted_by = user if user and user.is_authenticated else None
     if article.status == State.WITHDRAWN and before_status != State.WITHDRAWN:
         article.withdrawn_at = timezone.now()
         article.withdrawn_by = user

@@ -4,7 +4,6 @@ from collections import defaultdict
 from contextlib import suppress
 from datetime import date
 
-from django.conf import settings
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect, JsonResponse
@@ -27,6 +26,7 @@ from .models import (
     CommenterNote,
     CommentReport,
     DecisionReason,
+    ReviewRequest,
     normalise_email,
 )
 
@@ -43,13 +43,16 @@ QUEUES = {
     "approved": ("Approved", Q(status=Comment.Status.APPROVED)),
     "rejected": ("Rejected", Q(status=Comment.Status.REJECTED)),
     "spam": ("Spam", Q(status=Comment.Status.SPAM)),
+    # Refused comments whose authors asked for a second look: approving one reverses the
+    # refusal, rejecting it again keeps it; either way the author is told.
+    "review": ("Review asked", Q(reviews__outcome=ReviewRequest.Outcome.OPEN)),
 }
 
 
 def _queue_counts():
     counts = []
     for key, (label, condition) in QUEUES.items():
-        if key in {"pending", "reported"}:
+        if key in {"pending", "reported", "review"}:
             count = Comment.objects.filter(condition).count()
         else:
             count = Comment.objects.filter(condition)[: COUNT_CAP + 1].count()
@@ -109,8 +112,14 @@ def _commenters(emails):
     return people
 
 
+def _policy_words():
+    """Return the words the policy in force looks for: blocked ones, then ones to check."""
+    values = policy.current_policy()
+    return [*values.block_words, *values.moderation_words]
+
+
 def _cards(comments):
-    moderation_words = [*settings.COMMENTS_BLOCK_WORDS, *settings.COMMENTS_MODERATION_WORDS]
+    moderation_words = _policy_words()
     people = _commenters(sorted({c.email_normalised for c in comments}))
     ids = [comment.pk for comment in comments]
     reports = defaultdict(list)
@@ -122,6 +131,13 @@ def _cards(comments):
     ):
         label = CommentReport.Reason(row["reason"]).label.lower()
         reports[row["comment"]].append(f"{label} ×{row['n']}")
+    reviews = {
+        review.comment_id: review
+        for review in ReviewRequest.objects.filter(
+            comment__in=[c for c in comments if c.status == Comment.Status.REJECTED],
+            outcome=ReviewRequest.Outcome.OPEN,
+        )
+    }
     return [
         {
             "comment": comment,
@@ -129,6 +145,7 @@ def _cards(comments):
             "body": policy.highlight(comment.body, moderation_words),
             "links": policy.count_links(comment.body),
             "reports": ", ".join(reports[comment.pk]),
+            "review": reviews.get(comment.pk),
             # Where the desk goes after a decision on this card: the next one, or the one above.
             "following": (ids[i + 1 : i + 2] or ids[i - 1 : i] or [None])[0],
         }
@@ -140,13 +157,15 @@ def _last_decision(request):
     """Return the user's last decision if it can still be undone, else None."""
     pk = request.session.get("desk_last_decision")
     decision = (
-        CommentDecision.objects.filter(pk=pk, moderator=request.user, undone_by__isnull=True)
+        CommentDecision.objects.filter(
+            pk=pk, moderator=request.user, undone_by__isnull=True, comment__isnull=False
+        )
         .select_related("comment")
         .first()
         if pk
         else None
     )
-    if decision and decision.comment.decisions.order_by("pk").last().pk == decision.pk:
+    if decision and decision.comment.decisions.decisions().order_by("pk").last().pk == decision.pk:
         return decision
     return None
 
@@ -215,6 +234,7 @@ def decide_view(request, model_admin):
     if reason and reason not in DecisionReason.values:
         return _answer(request, False, "Choose a reason from the list.", status=400)
     note = clean_text(request.POST.get("note", ""), limit=500)
+    note_to_reader = clean_text(request.POST.get("note_to_reader", ""), limit=1000)
     comments = Comment.objects.select_related("article").in_bulk(ids)
     done, refused, last = [], [], None
     for pk in ids:
@@ -230,6 +250,7 @@ def decide_view(request, model_admin):
                 expected_version=version,
                 reason=reason,
                 note=note,
+                note_to_reader=note_to_reader,
             )
             done.append(comment)
         except services.AlreadyHandled as handled:
@@ -254,8 +275,11 @@ def decide_view(request, model_admin):
 
 @require_POST
 def undo_view(request, model_admin, decision_id):
+    # A decision whose comment was erased stays on record, with nothing left to undo.
     decision = get_object_or_404(
-        CommentDecision.objects.select_related("comment__article"), pk=decision_id
+        CommentDecision.objects.select_related("comment__article"),
+        pk=decision_id,
+        comment__isnull=False,
     )
     try:
         services.decision_undo(decision=decision, moderator=request.user)
@@ -263,12 +287,10 @@ def undo_view(request, model_admin, decision_id):
         return _answer(request, False, str(handled), status=409)
     request.session.pop("desk_last_decision", None)
     comment = decision.comment
-    return _answer(
-        request,
-        True,
-        f"Undone: {_describe(comment)} is {decision.get_from_status_display().lower()} again.",
-        anchor=f"card-{comment.pk}",
-    )
+    message = f"Undone: {_describe(comment)} is {decision.get_from_status_display().lower()} again"
+    if decision.cleared_report:
+        message += " and back in the Reported queue"
+    return _answer(request, True, f"{message}.", anchor=f"card-{comment.pk}")
 
 
 @require_POST
@@ -295,6 +317,18 @@ def reply_view(request, model_admin, comment_id):
     )
 
 
+@require_POST
+def feature_view(request, model_admin, comment_id):
+    comment = get_object_or_404(Comment.objects.select_related("article"), pk=comment_id)
+    featured = request.POST.get("featured") != "off"
+    try:
+        services.comment_feature(comment=comment, moderator=request.user, featured=featured)
+    except services.NotFeaturable as refused:
+        return _answer(request, False, str(refused), anchor=f"card-{comment.pk}", status=409)
+    done = "Featured" if featured else "Stopped featuring"
+    return _answer(request, True, f"{done} {_describe(comment)}.", anchor=f"card-{comment.pk}")
+
+
 def test_text_view(request, model_admin):
     """Tell a moderator what the policy would do with a text, storing nothing."""
     text = request.GET.get("text", "")[:5000]
@@ -305,7 +339,7 @@ def test_text_view(request, model_admin):
         verdict = policy.assess(
             policy.Submission(article=article, name="", email=email, website="", body=text)
         )
-    words = [*settings.COMMENTS_BLOCK_WORDS, *settings.COMMENTS_MODERATION_WORDS]
+    words = _policy_words()
     context = {
         **model_admin.admin_site.each_context(request),
         "opts": model_admin.model._meta,

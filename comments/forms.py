@@ -47,6 +47,7 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={"required": "Please write a comment."},
     )
+    notify = forms.BooleanField(label="Notify me of replies by email", required=False)
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     token = forms.CharField(widget=forms.HiddenInput, max_length=64)
     # A trap for robots: hidden from people (and from screen readers), filled in by bots.

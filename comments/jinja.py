@@ -54,7 +54,8 @@ def comments_block(context, article):
     asked = sorted((key, request.GET.get(key, "")) for key in ("cpage", "replytocom"))
     name = f"{request.scheme}://{request.get_host()}/{article.pk}/comments?{asked}"
     share = context.get("comments_shared", False)
-    html = fragments.part(request, name, [cache_keys.comments(article.pk)], render, share=share)
+    keys = [cache_keys.comments(article.pk), cache_keys.COMMENT_POLICY]
+    html = fragments.part(request, name, keys, render, share=share)
     return mark_safe(html)
 
 

@@ -1,7 +1,10 @@
 import hashlib
+from contextlib import suppress
 
-from django.db import models
+from django.core.validators import MaxValueValidator
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from articles.models import Article
 from newsroom.fetch_modes import reader_fetch_mode
@@ -37,6 +40,10 @@ class CommentQuerySet(models.QuerySet):
 
     def by_email(self, email):
         return self.filter(email_normalised=normalise_email(email))
+
+    def featured(self):
+        """Return the comments a moderator picked to show first: approved ones only."""
+        return self.approved().filter(featured_at__isnull=False)
 
 
 class Comment(models.Model):
@@ -84,6 +91,9 @@ class Comment(models.Model):
     report_count = models.PositiveIntegerField(default=0, editable=False)
     # True from a reader's first report until a moderator decides: the Reported queue.
     is_reported = models.BooleanField(default=False, editable=False)
+    # Picked by a moderator to show first, under "Featured"; only while approved (services.py).
+    featured_at = models.DateTimeField(null=True, blank=True, editable=False)
+    featured_by = staff_member(editable=False)
     # Stops a double-clicked or resent form from storing the same comment twice. NULL, not "",
     # for comments that came another way (the seed), so they do not collide with each other.
     submission_token = models.CharField(  # noqa: DJ001
@@ -104,6 +114,12 @@ class Comment(models.Model):
                 condition=Q(is_reported=True),
                 name="comment_reported_idx",
             ),
+            # The article page reads its featured comments with its threads (thread.py).
+            models.Index(
+                fields=["article", "created_at"],
+                condition=Q(featured_at__isnull=False),
+                name="comment_featured_idx",
+            ),
         ]
         permissions = [("moderate_comment", "Can approve, reject and mark comments as spam")]
 
@@ -120,6 +136,10 @@ class Comment(models.Model):
 
     def get_absolute_url(self):
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def can_be_featured(self):
+        return self.status == self.Status.APPROVED
 
     @property
     def can_be_replied_to(self):
@@ -164,20 +184,56 @@ class DecisionReason(models.TextChoices):
     OTHER = "other", "Other (explain below)"
 
 
-class CommentDecision(models.Model):
-    """One change of a comment's status: the audit trail, newest last."""
+class CommentDecisionQuerySet(models.QuerySet):
+    def decisions(self):
+        """Return the steps that set the comment's status: the ones an undo can reverse."""
+        return self.filter(kind__in=[CommentDecision.Kind.DECISION, CommentDecision.Kind.REVIEW])
 
-    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="decisions")
+
+class CommentDecision(models.Model):
+    """One step in a comment's life: the audit trail, newest last. Most steps are a change of
+    status; the others record what the commenter was told and what they asked (``kind``).
+
+    The trail outlives the comment: erasing a comment at its author's request (privacy.py)
+    leaves its decisions with no comment, but with the comment's number and its article.
+    """
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", "Decision"
+        TOLD = "told", "Commenter emailed"
+        REVIEW_ASKED = "review_asked", "Commenter asked for a review"
+        REVIEW = "review", "Decision on review"
+
+    comment = models.ForeignKey(
+        Comment, null=True, on_delete=models.SET_NULL, related_name="decisions"
+    )
+    # Copied from the comment when the decision is made, so they stay once it is gone.
+    comment_number = models.PositiveBigIntegerField("comment", null=True, editable=False)
+    article = models.ForeignKey(
+        Article,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comment_decisions",
+        editable=False,
+    )
+    kind = models.CharField(max_length=12, choices=Kind, default=Kind.DECISION)
     moderator = staff_member(help_text="Empty when the moderation policy decided.")
     from_status = models.CharField(max_length=10, choices=Comment.Status, blank=True)
     to_status = models.CharField(max_length=10, choices=Comment.Status)
     reason = models.CharField(max_length=60, choices=DecisionReason, blank=True)
     note = models.CharField(max_length=500, blank=True)
+    # Written for the commenter, and emailed to them: the internal note above is not.
+    note_to_reader = models.CharField(max_length=1000, blank=True)
+    # The decision took the comment out of the Reported queue; undoing it puts it back.
+    cleared_report = models.BooleanField("took it out of Reported", default=False, editable=False)
     # Set on the decision that an undo reversed, pointing at the undoing decision.
     undone_by = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="undoes"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CommentDecisionQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -185,6 +241,12 @@ class CommentDecision(models.Model):
 
     def __str__(self):
         return f"{self.from_status or 'new'} → {self.to_status}"
+
+    def save(self, *args, **kwargs):
+        if self.comment_id is not None and self.comment_number is None:
+            self.comment_number = self.comment_id
+            self.article_id = self.comment.article_id
+        super().save(*args, **kwargs)
 
 
 class CommentReport(models.Model):
@@ -259,3 +321,232 @@ class DigestLog(models.Model):
 
     def __str__(self):
         return f"Digest of {self.sent_at:%Y-%m-%d %H:%M}"
+
+
+class DigestSchedule(models.Model):
+    """The moderation digest's one row: its lock and its clock (digest_schedule.py).
+
+    A digest holds this row's lock while it decides what to send, so two at once cannot both
+    send; the row also names the worker's next run, so that only one ever waits.
+    """
+
+    ONLY = 1
+
+    next_run_at = models.DateTimeField(null=True, blank=True)
+    next_task_id = models.CharField(max_length=64, blank=True)
+    locked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Next digest at {self.next_run_at}" if self.next_run_at else "No digest waiting"
+
+    @classmethod
+    def lock(cls):
+        """Return the row, locked until the current transaction ends (call it inside one).
+
+        An UPDATE, not SELECT … FOR UPDATE alone: SQLite ignores that, and an UPDATE takes its
+        write lock at once, so there too a second digest waits for the first to commit.
+        """
+        now = timezone.now()
+        if not cls.objects.filter(pk=cls.ONLY).update(locked_at=now):
+            # The first digest ever, or one beside it making the row at the same moment.
+            with suppress(IntegrityError), transaction.atomic():
+                cls.objects.create(pk=cls.ONLY, locked_at=now)
+            cls.objects.filter(pk=cls.ONLY).update(locked_at=now)
+        return cls.objects.get(pk=cls.ONLY)
+
+
+class ReplyAddress(models.Model):
+    """An address that asked to hear of replies: confirmed once by its owner (double opt-in),
+    and able to stop them all with one click."""
+
+    email = models.EmailField(max_length=254, unique=True, help_text="Stored in lower case.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name_plural = "reply addresses"
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def may_be_sent_replies(self):
+        return self.confirmed_at is not None and self.unsubscribed_at is None
+
+
+class ReplySubscription(models.Model):
+    """The author of this comment ticked "Notify me of replies by email" when posting it."""
+
+    comment = models.OneToOneField(
+        Comment, on_delete=models.CASCADE, related_name="reply_subscription"
+    )
+    address = models.ForeignKey(
+        ReplyAddress, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Set by the email's "mute this conversation" link, on every subscription in the thread.
+    muted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.address} on comment {self.comment_id}"
+
+
+class ReplyNotice(models.Model):
+    """An approved reply to tell a subscriber about. Notices of one thread wait to be gathered
+    into one email, so an address gets at most one email per thread an hour."""
+
+    address = models.ForeignKey(ReplyAddress, on_delete=models.CASCADE, related_name="notices")
+    thread = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    reply = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["address", "reply"], name="one_notice_per_reply")
+        ]
+        indexes = [models.Index(fields=["address", "thread", "sent_at"], name="notice_thread_idx")]
+
+    def __str__(self):
+        return f"Reply {self.reply_id} for {self.address}"
+
+
+class ReviewRequest(models.Model):
+    """A commenter's request that a refusal of their comment be looked at again."""
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", "Waiting for a moderator"
+        UPHELD = "upheld", "Decision kept"
+        REVERSED = "reversed", "Decision reversed: published"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reviews")
+    text = models.TextField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(max_length=10, choices=Outcome, default=Outcome.OPEN)
+    decided_by = staff_member()
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # One request per comment: the answer to it is final.
+            models.UniqueConstraint(fields=["comment"], name="one_review_per_comment")
+        ]
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=Q(outcome="open"),
+                name="review_open_idx",
+            )
+        ]
+
+    def __str__(self):
+        return f"Review of comment {self.comment_id}"
+
+
+class PolicyVersion(models.Model):
+    """One saved version of the comment policy: every value, who saved it and when.
+
+    The newest version is in force (comments/policy_store.py); with none saved yet, the
+    settings give the values. Versions are only ever added, never changed or deleted, so the
+    history says who changed what, and what it was before.
+    """
+
+    # Lists are kept as typed in the admin, one entry a line.
+    moderation_words = models.TextField(
+        "words to check",
+        blank=True,
+        help_text="One word or phrase a line. A comment with one waits for a moderator.",
+    )
+    block_words = models.TextField(
+        "blocked words",
+        blank=True,
+        help_text="One word or phrase a line. A comment with one is filed as spam.",
+    )
+    max_links = models.PositiveSmallIntegerField(
+        "most links",
+        validators=[MaxValueValidator(100)],
+        help_text="A comment with more links than this waits for a moderator (0 to 100).",
+    )
+    blocked_email_domains = models.TextField(
+        blank=True,
+        help_text="One domain a line. Comments from addresses there, or at their "
+        "subdomains, are filed as spam.",
+    )
+    disposable_email_domains = models.TextField(
+        blank=True,
+        help_text="One domain a line: throwaway email services. Comments from addresses "
+        "there are filed as spam.",
+    )
+    trusted_after = models.PositiveSmallIntegerField(
+        "trusted after",
+        validators=[MaxValueValidator(1000)],
+        help_text="Approved comments after which an email address is published at once "
+        "(0: never; at most 1,000).",
+    )
+    close_after_days = models.PositiveSmallIntegerField(
+        "close comments after (days)",
+        validators=[MaxValueValidator(3650)],
+        help_text="Days after publication when comments close by themselves (0: never; at "
+        "most 3,650).",
+    )
+    premoderate = models.BooleanField(
+        "pre-moderate the whole site",
+        help_text="Every comment waits for a moderator, unless its article says otherwise "
+        "or the commenter is trusted.",
+    )
+    saved_by = staff_member(editable=False)
+    saved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        # Newest first: the first row is the one in force.
+        ordering = ["-pk"]
+        verbose_name = "comment policy"
+        verbose_name_plural = "comment policy"
+
+    def __str__(self):
+        return "Comment policy"
+
+
+def email_hash(email):
+    """Return the SHA-256 of the address as comments store it: an audit record can say which
+    address a request was about without keeping the address."""
+    return hashlib.sha256(normalise_email(email).encode()).hexdigest()
+
+
+class PrivacyRequest(models.Model):
+    """A commenter's data exported or erased from the admin: who did it, when, and how much.
+
+    The address is kept only as a hash, so the record of an erasure holds no personal data.
+    """
+
+    class Kind(models.TextChoices):
+        EXPORT = "export", "Export"
+        ERASE = "erase", "Erasure"
+
+    kind = models.CharField(max_length=10, choices=Kind)
+    email_sha256 = models.CharField("address (SHA-256)", max_length=64, db_index=True)
+    handled_by = staff_member()
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # What was stored about the address at the time: comments, notes, standing, reply emails,
+    # emails (the export), or what went (the erasure).
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        # Written by the privacy page, never by hand; whoever may handle requests may read
+        # them (admin_privacy.py), so the one permission below is all a role needs.
+        default_permissions = ()
+        permissions = [
+            ("handle_privacy_requests", "Can export and erase a commenter's data by address")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} of {self.email_sha256[:12]}…"

@@ -4,15 +4,18 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, mailers
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 
-from .models import Comment, DigestLog
+from newsroom.mail import send_later
 
-MODERATORS_GROUP = "Moderators"
+from .models import Comment, DigestLog, DigestSchedule
+
+# Moderation leads moderate too (newsroom/roles.py): the digest is theirs as well.
+MODERATOR_GROUPS = ("Moderators", "Moderation leads")
 EXCERPT_LENGTH = 200
 # The window of the very first digest, when no earlier one tells where to start.
 FIRST_WINDOW = timedelta(hours=24)
@@ -24,10 +27,10 @@ def digest_is_enabled():
 
 
 def digest_recipients():
-    """Return the active moderators who have an email address."""
+    """Return the active moderators and moderation leads who have an email address."""
     return (
         get_user_model()
-        .objects.filter(is_active=True, groups__name=MODERATORS_GROUP)
+        .objects.filter(is_active=True, groups__name__in=MODERATOR_GROUPS)
         .exclude(email="")
         .distinct()
         .order_by("pk")
@@ -66,10 +69,17 @@ def digest_send(*, now=None):
     """Email the moderators what came in since the last digest; return its DigestLog, or None.
 
     None means nothing was sent: digests are off, nothing is new, or nobody would receive it.
+    Two digests at the same moment (the worker's and the command's, say) cannot both send: each
+    decides holding the schedule's lock, so the second sees the first one's log.
     """
     if not digest_is_enabled():
         return None
-    now = now or timezone.now()
+    with transaction.atomic():
+        DigestSchedule.lock()
+        return _digest_send_locked(now=now or timezone.now())
+
+
+def _digest_send_locked(*, now):
     last_sent_at = DigestLog.objects.order_by("-sent_at").values_list("sent_at", flat=True).first()
     since = last_sent_at or now - FIRST_WINDOW
 
@@ -111,8 +121,7 @@ def digest_send(*, now=None):
     subject = _subject(len(pending), len(reported))
     body = render_to_string("comments/email/digest.txt", context)
     # One message each, so no moderator sees the others' addresses.
-    messages = [EmailMessage(subject, body, to=[address]) for address in recipients]
-    mailers.default.send_messages(messages)
+    send_later([(address, subject, body, None) for address in recipients], kind="moderation-digest")
 
     log = DigestLog.objects.create(
         recipients=len(recipients), pending=len(pending), reported=len(reported)

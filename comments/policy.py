@@ -1,10 +1,12 @@
 """The moderation policy: a reader's submission in, the comment's first status and reasons out.
 
-Each rule is a function ``rule_<name>(submission, now)`` that returns a Finding when it fires
-and None otherwise: the status it would give the comment (spam, pending for a moderator, or
-approved) and why. ``assess()`` runs every rule in RULES, keeps all the findings, and ranks
-them into the policy's verdict: spam beats pending, pending beats trust, trust beats
-pre-moderation. Settings are read on every call.
+Each rule is a function ``rule_<name>(submission, now, values)`` that returns a Finding when
+it fires and None otherwise: the status it would give the comment (spam, pending for a
+moderator, or approved) and why. ``assess()`` runs every rule in RULES, keeps all the
+findings, and ranks them into the policy's verdict: spam beats pending, pending beats trust,
+trust beats pre-moderation. ``values`` are the lists, limits and switches of the policy in
+force (policy_store.py, as saved in the admin), read once per assessment; a rule called
+without them reads them itself.
 
 The policy's verdict is the comment's first status; what moderators do with it afterwards are
 their decisions (CommentDecision, services.comment_decide).
@@ -26,53 +28,12 @@ from articles.models import Article, CommentModeration
 from richtext.plain import fold
 
 from .models import Comment, Commenter, body_fingerprint, normalise_email
+from .policy_store import current_policy
 
 # What a finding can make of a comment: the statuses of Comment.Status.
 SPAM = Comment.Status.SPAM
 HOLD = Comment.Status.PENDING
 APPROVE = Comment.Status.APPROVED
-
-# Used when settings.COMMENTS_DISPOSABLE_EMAIL_DOMAINS is None.
-DISPOSABLE_EMAIL_DOMAINS = frozenset(
-    {
-        "10minutemail.com",
-        "20minutemail.com",
-        "33mail.com",
-        "burnermail.io",
-        "discard.email",
-        "dispostable.com",
-        "emailondeck.com",
-        "fakeinbox.com",
-        "getairmail.com",
-        "getnada.com",
-        "guerrillamail.biz",
-        "guerrillamail.com",
-        "guerrillamail.de",
-        "guerrillamail.info",
-        "guerrillamail.net",
-        "guerrillamail.org",
-        "guerrillamailblock.com",
-        "mailcatch.com",
-        "maildrop.cc",
-        "mailinator.com",
-        "mailnesia.com",
-        "mintemail.com",
-        "mohmal.com",
-        "mytemp.email",
-        "sharklasers.com",
-        "spam4.me",
-        "spamgourmet.com",
-        "temp-mail.org",
-        "tempail.com",
-        "tempmail.com",
-        "tempr.email",
-        "throwawaymail.com",
-        "trashmail.com",
-        "trashmail.de",
-        "yopmail.com",
-        "yopmail.fr",
-    }
-)
 
 # "https://www.example.com" is one link, so a "www." right after "//" is not counted again.
 LINK = re.compile(r"https?://|(?<![\w/])www\.", re.IGNORECASE)
@@ -210,39 +171,37 @@ def _plural(n, word):
 # Rules, in the order they are run and recorded.
 
 
-def rule_honeypot(submission, now):
+def rule_honeypot(submission, now, values=None):
     """Return a spam finding if the field hidden from people was filled in."""
     if submission.honeypot:
         return Finding("honeypot", SPAM, "Filled in the hidden field that only robots see.")
     return None
 
 
-def rule_block_list(submission, now):
+def rule_block_list(submission, now, values=None):
     """Return a spam finding if the body, name or website contains blocked words."""
     texts = (submission.body, submission.name, submission.website)
-    words = _find_in(texts, settings.COMMENTS_BLOCK_WORDS)
+    words = _find_in(texts, (values or current_policy()).block_words)
     if words:
         reason = f"Contains blocked words: {', '.join(words)}."
         return Finding("block_list", SPAM, reason, tuple(words))
     return None
 
 
-def rule_email_domain(submission, now):
+def rule_email_domain(submission, now, values=None):
     """Return a spam finding if the email's domain is blocked or disposable."""
+    values = values or current_policy()
     domains = _email_domains(submission.email)
-    if blocked := _listed(domains, settings.COMMENTS_BLOCKED_EMAIL_DOMAINS):
+    if blocked := _listed(domains, values.blocked_email_domains):
         reason = f"The email address is at {blocked}, on the blocked email domains list."
         return Finding("email_domain", SPAM, reason, (blocked,))
-    disposable = settings.COMMENTS_DISPOSABLE_EMAIL_DOMAINS
-    if disposable is None:
-        disposable = sorted(DISPOSABLE_EMAIL_DOMAINS)
-    if listed := _listed(domains, disposable):
+    if listed := _listed(domains, values.disposable_email_domains):
         reason = f"The email address is at {listed}, on the disposable email domains list."
         return Finding("email_domain", SPAM, reason, (listed,))
     return None
 
 
-def rule_duplicate(submission, now):
+def rule_duplicate(submission, now, values=None):
     """Return a spam finding if the same text was posted recently, anywhere, by anyone."""
     hours = settings.COMMENTS_DUPLICATE_WINDOW_HOURS
     recent = Comment.objects.filter(
@@ -255,7 +214,7 @@ def rule_duplicate(submission, now):
     return None
 
 
-def rule_standing(submission, now):
+def rule_standing(submission, now, values=None):
     """Return the finding for what moderators decided about this commenter, if anything.
 
     Banned commenters' comments are spam, silently; always-pre-moderated and suspended
@@ -275,9 +234,9 @@ def rule_standing(submission, now):
     return None
 
 
-def rule_links(submission, now):
+def rule_links(submission, now, values=None):
     """Return a hold finding if the body has more links than allowed."""
-    allowed = settings.COMMENTS_MAX_LINKS
+    allowed = (values or current_policy()).max_links
     count = count_links(submission.body)
     if count > allowed:
         reason = f"Contains {_plural(count, 'link')} (more than {allowed} allowed)."
@@ -285,16 +244,17 @@ def rule_links(submission, now):
     return None
 
 
-def rule_moderation_list(submission, now):
+def rule_moderation_list(submission, now, values=None):
     """Return a hold finding if the body or name contains words on the moderation list."""
-    words = _find_in((submission.body, submission.name), settings.COMMENTS_MODERATION_WORDS)
+    listed = (values or current_policy()).moderation_words
+    words = _find_in((submission.body, submission.name), listed)
     if words:
         reason = f"Contains words on the moderation list: {', '.join(words)}."
         return Finding("moderation_list", HOLD, reason, tuple(words))
     return None
 
 
-def rule_rejection_history(submission, now):
+def rule_rejection_history(submission, now, values=None):
     """Return a hold finding if too many of the commenter's recent comments were refused."""
     since = now - timedelta(days=settings.COMMENTS_REJECTION_WINDOW_DAYS)
     theirs = Comment.objects.by_email(submission.email)
@@ -316,9 +276,9 @@ def rule_rejection_history(submission, now):
     return None
 
 
-def rule_trusted(submission, now):
+def rule_trusted(submission, now, values=None):
     """Return an approve finding if enough comments from this email were approved."""
-    needed = settings.COMMENTS_TRUSTED_AFTER
+    needed = (values or current_policy()).trusted_after
     if needed <= 0:
         return None
     approved = Comment.objects.by_email(submission.email).approved().count()
@@ -328,12 +288,12 @@ def rule_trusted(submission, now):
     return None
 
 
-def rule_premoderation(submission, now):
+def rule_premoderation(submission, now, values=None):
     """Return a hold finding if every comment on the article waits for a moderator."""
     moderation = submission.article.comment_moderation
     if moderation == CommentModeration.PRE:
         where = "article"
-    elif moderation == CommentModeration.SITE and settings.COMMENTS_PREMODERATE:
+    elif moderation == CommentModeration.SITE and (values or current_policy()).premoderate:
         where = "site"
     else:
         return None
@@ -392,7 +352,8 @@ def assess(submission, *, now=None):
     moderators see every reason.
     """
     now = now or timezone.now()
-    findings = tuple(f for rule in RULES if (f := rule(submission, now)) is not None)
+    values = current_policy()
+    findings = tuple(f for rule in RULES if (f := rule(submission, now, values)) is not None)
     return Verdict(status=_status(findings), findings=findings)
 
 
@@ -403,7 +364,7 @@ def comments_closed_reason(article, *, now=None):
         return "Comments open when the article is published."
     if not article.comments_open:
         return "The editors have closed comments on this article."
-    days = settings.COMMENTS_CLOSE_AFTER_DAYS
+    days = current_policy().close_after_days
     if days > 0 and now >= article.published_at + timedelta(days=days):
         return f"Comments closed automatically {_plural(days, 'day')} after publication."
     return None

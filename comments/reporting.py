@@ -1,12 +1,14 @@
 """Readers report a public comment: the form, and the service that puts it in the Reported queue."""
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.db.models import F, Q
 
 from articles.models import Article
 
+from . import digest_schedule, services
 from .forms import tidy_text
 from .models import Comment, CommentReport
 
@@ -54,16 +56,27 @@ class ReportForm(forms.Form):
         return data
 
 
+def _hidden_for_review(comment):
+    """Return True if the readers' reports took the comment down and it awaits a moderator."""
+    return comment.status == Comment.Status.PENDING and comment.is_reported
+
+
 @transaction.atomic
 def comment_report(*, comment, reason, text, ip_address):
     """Store a reader's report and put the comment in the Reported queue; return (report, created).
 
     An address that reported the comment since it last left the queue is not counted twice.
-    Raise Comment.DoesNotExist if the comment stopped being public meanwhile.
+    Once COMMENTS_HIDE_AFTER_REPORTS different addresses have reported it, the comment is hidden
+    (back to pending) until a moderator decides. Raise Comment.DoesNotExist if the comment
+    stopped being public meanwhile.
     """
-    locked = Comment.objects.approved().select_for_update().get(pk=comment.pk)
+    # The row lock makes reports on one comment take turns: two at once neither hide it twice
+    # nor lose one. A report that waited while the one before it hid the comment is kept.
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    if locked.status != Comment.Status.APPROVED and not _hidden_for_review(locked):
+        raise Comment.DoesNotExist("The comment is not public any more.")
+    since = Q(created_at__gt=locked.decided_at) if locked.decided_at else Q()
     if locked.is_reported and ip_address:
-        since = Q(created_at__gt=locked.decided_at) if locked.decided_at else Q()
         earlier = locked.reports.filter(since, ip_address=ip_address).last()
         if earlier:
             return earlier, False
@@ -74,6 +87,30 @@ def comment_report(*, comment, reason, text, ip_address):
     Comment.objects.filter(pk=locked.pk).update(
         report_count=F("report_count") + 1, is_reported=True
     )
+    # Work for the moderators: their digest must be on the worker's schedule.
+    transaction.on_commit(digest_schedule.digest_schedule_start, robust=True)
     comment.report_count = locked.report_count + 1
     comment.is_reported = True
+    if locked.status == Comment.Status.APPROVED:
+        _hide_if_reported_enough(locked, since)
     return report, True
+
+
+def _hide_if_reported_enough(comment, since):
+    threshold = settings.COMMENTS_HIDE_AFTER_REPORTS
+    if threshold <= 0:
+        return
+    readers = (
+        comment.reports.filter(since, ip_address__isnull=False)
+        .values("ip_address")
+        .distinct()
+        .count()
+    )
+    if readers >= threshold:
+        services.comment_decide(
+            comment=comment,
+            status=Comment.Status.PENDING,
+            moderator=None,
+            note=f"Hidden after reports from {readers} different readers.",
+            reported=True,
+        )

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from articles.models import Article
 
-from . import policy
+from . import digest_schedule, policy, reasons, replies
 from .models import (
     MAX_DEPTH,
     STATUS_DONE,
@@ -90,6 +90,11 @@ def comment_submit(*, article, data, ip_address, user_agent):
         with transaction.atomic():
             comment.save()
             CommentDecision.objects.create(comment=comment, to_status=verdict.status)
+            if data.get("notify"):
+                replies.comment_subscribe(comment)
+            if comment.status == Comment.Status.PENDING:
+                # Work for the moderators: their digest must be on the worker's schedule.
+                transaction.on_commit(digest_schedule.digest_schedule_start, robust=True)
     except IntegrityError:
         # The same form arrived twice at once; the other request stored it.
         return Comment.objects.get(submission_token=submission_key(data)), False
@@ -110,16 +115,36 @@ class AlreadyHandled(Exception):
         )
 
 
+def _last_decision(comment):
+    return comment.decisions.decisions().select_related("moderator").last()
+
+
 @transaction.atomic
-def comment_decide(*, comment, status, moderator, expected_version=None, reason="", note=""):
+def comment_decide(
+    *,
+    comment,
+    status,
+    moderator,
+    expected_version=None,
+    reason="",
+    note="",
+    note_to_reader="",
+    reported=False,
+):
     """Give the comment a moderator's status and record the decision; return the decision.
 
     With expected_version (the version the moderator saw), a comment changed since by someone
-    else is left alone and AlreadyHandled is raised: nothing is overwritten.
+    else is left alone and AlreadyHandled is raised: nothing is overwritten. A decision takes
+    the comment out of the Reported queue, unless ``reported`` leaves it there (the readers'
+    reports hid it) or puts it back (an undo). A comment that is no longer approved stops
+    being featured. A decision on a comment whose review was asked for answers the review; a
+    rejection with a reason is explained to the commenter (comments/reasons.py).
     """
-    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    locked = (
+        Comment.objects.select_for_update(of=("self",)).select_related("article").get(pk=comment.pk)
+    )
     if expected_version is not None and locked.version != expected_version:
-        raise AlreadyHandled(locked, locked.decisions.select_related("moderator").last())
+        raise AlreadyHandled(locked, _last_decision(locked))
     decision = CommentDecision.objects.create(
         comment=locked,
         moderator=moderator,
@@ -127,22 +152,37 @@ def comment_decide(*, comment, status, moderator, expected_version=None, reason=
         to_status=status,
         reason=reason,
         note=note,
+        note_to_reader=note_to_reader,
+        cleared_report=locked.is_reported and not reported,
     )
     locked.status = status
     locked.version += 1
-    locked.is_reported = False
+    locked.is_reported = reported
     locked.decided_by = moderator
     locked.decided_at = decision.created_at
-    locked.save(update_fields=["status", "version", "is_reported", "decided_by", "decided_at"])
+    fields = ["status", "version", "is_reported", "decided_by", "decided_at"]
+    if status != Comment.Status.APPROVED and locked.featured_at:
+        locked.featured_at = locked.featured_by = None
+        fields += ["featured_at", "featured_by"]
+    locked.save(update_fields=fields)
+    if review := reasons.open_review(locked):
+        reasons.review_answered(review, decision)
+    else:
+        reasons.tell_rejection(decision)
     return decision
 
 
-def comments_decide_bulk(*, comments, status, moderator, reason="", note=""):
+def comments_decide_bulk(*, comments, status, moderator, reason="", note="", note_to_reader=""):
     """Decide on every given comment that is not already in that status; return how many."""
     changed = 0
     for comment in comments.exclude(status=status).order_by("pk"):
         comment_decide(
-            comment=comment, status=status, moderator=moderator, reason=reason, note=note
+            comment=comment,
+            status=status,
+            moderator=moderator,
+            reason=reason,
+            note=note,
+            note_to_reader=note_to_reader,
         )
         changed += 1
     return changed
@@ -152,11 +192,12 @@ def comments_decide_bulk(*, comments, status, moderator, reason="", note=""):
 def decision_undo(*, decision, moderator):
     """Put the comment back as it was before the decision; return the undoing decision.
 
-    Only the comment's latest decision can be undone; after anyone's later decision the
-    undo is refused with AlreadyHandled.
+    The comment gets its status back, and its place in the Reported queue if the decision took
+    it out. Only the comment's latest decision can be undone; after anyone's later decision
+    the undo is refused with AlreadyHandled.
     """
     comment = Comment.objects.select_for_update().get(pk=decision.comment_id)
-    latest = comment.decisions.select_related("moderator").last()
+    latest = _last_decision(comment)
     if latest.pk != decision.pk or decision.undone_by_id:
         raise AlreadyHandled(comment, latest)
     undo = comment_decide(
@@ -165,6 +206,7 @@ def decision_undo(*, decision, moderator):
         moderator=moderator,
         expected_version=comment.version,
         note=f"Undid the decision of {decision.created_at:%Y-%m-%d %H:%M}.",
+        reported=decision.cleared_report,
     )
     decision.undone_by = undo
     decision.save(update_fields=["undone_by"])
@@ -214,3 +256,26 @@ def commenter_set_standing(*, email, standing, moderator, days=None, reject_all=
             note=f"Rejected with all their comments: {commenter.get_standing_display().lower()}.",
         )
     return commenter, rejected
+
+
+class NotFeaturable(Exception):
+    """Only an approved comment can be featured: readers see no other."""
+
+
+@transaction.atomic
+def comment_feature(*, comment, moderator, featured=True):
+    """Feature the comment (shown first on its article's page) or stop featuring it; return
+    True if that changed anything. Raise NotFeaturable for a comment that is not approved."""
+    locked = Comment.objects.select_for_update().get(pk=comment.pk)
+    if featured and locked.status != Comment.Status.APPROVED:
+        raise NotFeaturable(
+            f"Only an approved comment can be featured; this one is {locked.status}."
+        )
+    if bool(locked.featured_at) == featured:
+        return False
+    locked.featured_at = timezone.now() if featured else None
+    locked.featured_by = moderator if featured else None
+    # Saved with the comment's signals: the article's cached thread is dropped (signals.py).
+    locked.save(update_fields=["featured_at", "featured_by"])
+    comment.featured_at, comment.featured_by = locked.featured_at, locked.featured_by
+    return True

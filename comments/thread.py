@@ -2,7 +2,8 @@
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, Q, Subquery
+from django.db.models import Case, Count, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.urls import reverse
 
@@ -18,6 +19,7 @@ MOST_PAGES = 10**9 - 1
 _SAMPLE_ID = 987654321
 PENDING_SESSION_KEY = "comments_pending"
 NOTICE_SESSION_KEY = "comments_notice"
+FEATURED = Q(featured_at__isnull=False, status=Comment.Status.APPROVED)
 
 
 def _has_session(request):
@@ -46,7 +48,8 @@ def comments_context(request, article, *, form=None):
     Two queries whatever the number of comments: this page's top-level comments, each row
     carrying the number of them that the page numbers need and the number of approved comments
     the heading shows (read here, not from the article's row, which readers' pages may have
-    stored from before the last decision); then those threads, replies included. Two simple
+    stored from before the last decision); then those threads, replies included, and on the
+    first page the featured comments wherever their threads are (shown first). Two simple
     queries: as one, with the first inside the second, PostgreSQL read every comment of the
     article instead of looking the threads up by their index (twice the time).
     """
@@ -68,11 +71,12 @@ def comments_context(request, article, *, form=None):
         .values_list("pk", "root_total", "approved_total")[start : start + per_page]
     )
     ids = [pk for pk, _, _ in page_roots]
-    everything = (
-        list(shown.filter(Q(pk__in=ids) | Q(root__in=ids)).order_by("created_at", "pk"))
-        if ids
-        else []
-    )
+    in_threads, threads = Q(pk__in=ids) | Q(root__in=ids), shown
+    if number == 1:
+        # The featured comments come with the first page's threads, in the same query.
+        in_threads |= FEATURED
+        threads = threads.annotate(earlier_threads=_earlier_threads_if_featured())
+    everything = list(threads.filter(in_threads).order_by("created_at", "pk")) if ids else []
     total, approved_count = page_roots[0][1:] if page_roots else (0, 0)
     try:
         # The rows are loaded already; the paginator only numbers the pages.
@@ -85,7 +89,11 @@ def comments_context(request, article, *, form=None):
         children.setdefault(comment.parent_id, []).append(comment)
     for comment in everything:
         comment.children = children.get(comment.pk, [])
-    roots = children.get(None, [])
+    on_page = set(ids)
+    roots = [comment for comment in children.get(None, []) if comment.pk in on_page]
+    featured = [c for c in everything if getattr(c, "earlier_threads", None) is not None]
+    for comment in featured:
+        comment.thread_url = _in_thread(comment, comment.earlier_threads)
 
     closed = policy.comments_closed_reason(article)
     if closed:
@@ -98,12 +106,36 @@ def comments_context(request, article, *, form=None):
         "comment_notice": pop_notice(request),
         "comment_total": approved_count or 0,
         "comments": roots,
+        "featured": featured,
         "comments_page": page,
         "comment_form": form,
         "comments_closed": closed,
         "replying_to": _find(everything, form["parent"].value()) if form else None,
         "report_url": _report_url(),
     }
+
+
+def _earlier_threads_if_featured():
+    """Return, for a featured comment, the number of threads before its own (for the page its
+    thread is on), and None for the others: the featured ones are linked to their thread."""
+    start = Coalesce(OuterRef("root__created_at"), OuterRef("created_at"))
+    start_pk = Coalesce(OuterRef("root_id"), OuterRef("pk"))
+    earlier = (
+        Comment.objects.approved()
+        .filter(article_id=OuterRef("article_id"), depth=0)
+        .filter(Q(created_at__lt=start) | Q(created_at=start, pk__lt=start_pk))
+        .order_by()
+        .values("article")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Case(When(FEATURED, then=Coalesce(Subquery(earlier), 0)), default=None)
+
+
+def _in_thread(comment, earlier_threads):
+    """Return the address of the comment in its thread, from the article's page."""
+    page = earlier_threads // settings.COMMENTS_PER_PAGE + 1
+    return f"{f'?cpage={page}' if page > 1 else ''}#comment-{comment.pk}"
 
 
 def _report_url():

@@ -3,8 +3,12 @@
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
+from . import mail
 from .admin_input import CheckedInputAdmin
+from .models import OutgoingEmail
 
 admin.site.unregister([User, Group])
 
@@ -17,3 +21,49 @@ class CheckedUserAdmin(CheckedInputAdmin, UserAdmin):
 @admin.register(Group)
 class CheckedGroupAdmin(CheckedInputAdmin, GroupAdmin):
     pass
+
+
+@admin.register(OutgoingEmail)
+class OutgoingEmailAdmin(CheckedInputAdmin, admin.ModelAdmin):
+    """What the site has sent or will send: a failed email shows its error and can go again."""
+
+    list_display = ["subject", "to", "kind", "status", "attempts", "created_at", "last_error"]
+    list_filter = ["status", "kind"]
+    search_fields = ["to", "subject"]
+    date_hierarchy = "created_at"
+    actions = ["send_again"]
+    fields = [
+        "kind",
+        "to",
+        "subject",
+        "body",
+        "headers",
+        "status",
+        "attempts",
+        "last_error",
+        "created_at",
+        "next_attempt_at",
+        "sent_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Erasure goes through the privacy page, which keeps its own record.
+        return False
+
+    @admin.action(description="Send the selected emails again", permissions=["change"])
+    def send_again(self, request, queryset):
+        count = mail.send_again(queryset)
+        self.message_user(request, f"{count} queued to be sent again; sent ones are left alone.")
+
+
+admin.site.unregister(DBTaskResult)
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(CheckedInputAdmin, DBTaskResultAdmin):
+    """The worker's tasks as django-tasks-db shows them (read-only), a failed one with its
+    traceback; with our checks on what the address asks for."""

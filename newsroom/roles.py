@@ -43,8 +43,10 @@ def some_actions(app_label, actions_by_model):
 
 
 # Reader comments and their moderation: the desk, reports, commenters' records and notes.
+# Comments are never deleted by staff: their decisions are the audit trail (erasure at the
+# author's request keeps an anonymous record of them, comments/privacy.py).
 MODERATION = [
-    *some_actions("comments", {"comment": ("view", "change", "delete")}),
+    *some_actions("comments", {"comment": ("view", "change")}),
     "comments.moderate_comment",
     *some_actions(
         "comments",
@@ -56,6 +58,14 @@ MODERATION = [
         },
     ),
 ]
+
+# The comment policy (word lists, link limit, email domains, trust, auto-close,
+# pre-moderation): every save is a new version, so there is nothing to add or delete by hand.
+POLICY_READ = ["comments.view_policyversion"]
+POLICY_EDIT = [*POLICY_READ, "comments.change_policyversion"]
+# A commenter's data exported or erased by address from the admin (comments/admin_privacy.py),
+# with its audit record: not every moderator's job.
+PRIVACY_REQUESTS = ["comments.handle_privacy_requests"]
 
 ROLES = {
     # Write articles, upload images, submit for review; publishing is an editor's decision.
@@ -87,12 +97,19 @@ ROLES = {
         "articles.withdraw_article",
         *every_action("images", "image"),
         *MODERATION,
+        *POLICY_EDIT,
+        *PRIVACY_REQUESTS,
         # Partners' keys to the content API: made and revoked, never deleted (their use is
         # on record).
         *some_actions("api", {"apikey": ("add", "change", "view")}),
+        # The outbox and the worker's tasks: what failed, and why; a failed email can go again.
+        *some_actions("newsroom", {"outgoingemail": ("view", "change")}),
+        "django_tasks_database.view_dbtaskresult",
     ],
-    # Reader comments only.
-    "Moderators": MODERATION,
+    # Reader comments only; they may read the comment policy, not change it.
+    "Moderators": [*MODERATION, *POLICY_READ],
+    # Moderators who also set the comment policy and answer readers' privacy requests.
+    "Moderation leads": [*MODERATION, *POLICY_EDIT, *PRIVACY_REQUESTS],
 }
 
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "rest_framework",
     "drf_spectacular",
+    "django_tasks_db",
     "newsroom",
     "caching",
     "images",
@@ -328,9 +329,22 @@ NEWSROOM_LIVE_POLL_SECONDS = int(os.environ.get("NEWSROOM_LIVE_POLL_SECONDS", "2
 IMAGES_MAX_UPLOAD_BYTES = int(os.environ.get("DJANGO_IMAGES_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 IMAGES_MAX_PIXELS = int(os.environ.get("DJANGO_IMAGES_MAX_PIXELS", 50_000_000))
 
-# Background work (image renditions) runs at once, inside the request, which suits development
-# and tests. Production may swap in a database-backed worker backend without code changes.
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Background work (every email, image renditions) is stored in the database and run by the
+# worker, `manage.py db_worker` (django-tasks-db): nothing more to run than the database, on
+# SQLite and PostgreSQL alike, and a task is queued in the transaction that causes it. With
+# DJANGO_TASKS_IMMEDIATE=1 tasks run at once inside the request instead (the tests do so).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django.tasks.backends.immediate.ImmediateBackend"
+            if env_bool("DJANGO_TASKS_IMMEDIATE", False)
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
+# A failed send is tried this many times in all, waiting 1, 4, 16… minutes between attempts.
+EMAIL_ATTEMPTS = 5
+EMAIL_RETRY_FIRST_WAIT_SECONDS = 60
 
 LOGGING = {
     "version": 1,
@@ -341,18 +355,25 @@ LOGGING = {
     "loggers": {"django.tasks": {"level": "WARNING"}},
 }
 
-# Reader comments: the moderation policy (comments/policy.py) reads these on every decision.
+# Reader comments: the moderation policy (comments/policy.py). COMMENTS_PREMODERATE to
+# COMMENTS_DISPOSABLE_EMAIL_DOMAINS, and COMMENTS_CLOSE_AFTER_DAYS, give the policy's first
+# values only: once it is saved in the admin (Comment policy), the newest saved version decides
+# (comments/policy_store.py). The rejection and duplicate windows are read on every decision.
 COMMENTS_PREMODERATE = env_bool("COMMENTS_PREMODERATE", True)
 COMMENTS_TRUSTED_AFTER = int(os.environ.get("COMMENTS_TRUSTED_AFTER", "3"))
 COMMENTS_MAX_LINKS = 2
 COMMENTS_MODERATION_WORDS = ["idiot", "idiots", "moron", "scum", "traitor", "liar"]
 COMMENTS_BLOCK_WORDS = ["viagra", "cialis", "casino bonus", "payday loan", "crypto giveaway"]
 COMMENTS_BLOCKED_EMAIL_DOMAINS = []
-COMMENTS_DISPOSABLE_EMAIL_DOMAINS = None  # None: the list shipped in comments/policy.py
+COMMENTS_DISPOSABLE_EMAIL_DOMAINS = None  # None: the list in comments/policy_store.py
 COMMENTS_REJECTION_WINDOW_DAYS = 30
 COMMENTS_REJECTION_MIN_DECIDED = 3
 COMMENTS_REJECTION_RATIO = 0.5
 COMMENTS_DUPLICATE_WINDOW_HOURS = 72
+# A moderator's rejection with a reason is emailed to the commenter, with a link to ask for a
+# review that works this many days (comments/reasons.py).
+COMMENTS_TELL_REJECTED_WHY = env_bool("COMMENTS_TELL_REJECTED_WHY", True)
+COMMENTS_REVIEW_DAYS = int(os.environ.get("COMMENTS_REVIEW_DAYS", "30"))
 # 0 keeps comments open for as long as the editors leave them open.
 COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("COMMENTS_CLOSE_AFTER_DAYS", "0"))
 # (posts allowed, per this many seconds); from the environment as "5/600", e.g. for load tests.
@@ -360,11 +381,16 @@ COMMENTS_RATE_LIMIT_PER_IP = env_rate("COMMENTS_RATE_LIMIT_PER_IP", (5, 600))
 COMMENTS_RATE_LIMIT_PER_EMAIL = env_rate("COMMENTS_RATE_LIMIT_PER_EMAIL", (3, 600))
 COMMENTS_PER_PAGE = 50
 
-# The moderators' email digest of new pending and reported comments
-# (manage.py send_moderation_digest, run from cron).
+# The moderators' email digest of new pending and reported comments, sent by the task worker
+# every so many minutes with no cron (comments/digest_schedule.py; 0: only when
+# manage.py send_moderation_digest is run).
 COMMENTS_DIGEST_ENABLED = env_bool("COMMENTS_DIGEST_ENABLED", True)
+COMMENTS_DIGEST_EVERY_MINUTES = max(0, int(os.environ.get("COMMENTS_DIGEST_EVERY_MINUTES", "60")))
 # Reader reports: (reports allowed, per this many seconds) from one address.
 COMMENTS_REPORT_RATE_LIMIT = (10, 3600)
+# A published comment reported by this many different readers (addresses) is hidden until a
+# moderator looks at it (comments/reporting.py); 0: reports never hide a comment by themselves.
+COMMENTS_HIDE_AFTER_REPORTS = int(os.environ.get("COMMENTS_HIDE_AFTER_REPORTS", "3"))
 
 # Email: printed to the console unless DJANGO_EMAIL_BACKEND names another backend; production
 # defaults to django.core.mail.backends.smtp.EmailBackend with the DJANGO_EMAIL_* variables below

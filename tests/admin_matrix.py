@@ -12,11 +12,13 @@ from django.apps import apps
 from django.test import Client
 from django.urls import URLResolver, reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from articles.models import Article, FrontPage
 from articles.revisions import record_revision
 from comments import services as comment_services
-from comments.models import Comment, Commenter, CommentReport
+from comments.models import Comment, Commenter, CommentReport, PrivacyRequest, email_hash
+from newsroom.models import OutgoingEmail
 from tests.admin_forms import form_data
 from tests.factories import (
     make_api_key,
@@ -37,7 +39,17 @@ GROUPS = {"writer": "Writers", "moderator": "Moderators", "editor": "Editors"}
 
 # The apps whose rows a refused request must leave exactly as they were. Sessions are left
 # out on purpose: logging in and out writes them.
-WATCHED_APPS = {"admin", "api", "articles", "auth", "comments", "images", "taggit"}
+WATCHED_APPS = {
+    "admin",
+    "api",
+    "articles",
+    "auth",
+    "comments",
+    "django_tasks_database",
+    "images",
+    "newsroom",
+    "taggit",
+}
 
 
 @dataclass
@@ -154,6 +166,32 @@ class World:
     def api_key(self):
         return make_api_key(name="Matrix partner key")[0]
 
+    # The outbox and the worker
+
+    @cached_property
+    def failed_email(self):
+        return OutgoingEmail.objects.create(
+            kind="moderation-digest",
+            to="desk@example.org",
+            subject="[Newsroom] 3 comments to moderate",
+            body="Waiting for a decision: 3.",
+            status=OutgoingEmail.Status.FAILED,
+            attempts=5,
+            last_error="SMTPServerDisconnected: Connection unexpectedly closed",
+        )
+
+    @cached_property
+    def failed_task(self):
+        return DBTaskResult.objects.create(
+            task_path="images.tasks.make_renditions",
+            args_kwargs={"args": [1], "kwargs": {}},
+            status="FAILED",
+            backend_name="default",
+            run_after=timezone.now(),
+            exception_class_path="builtins.FileNotFoundError",
+            traceback="FileNotFoundError: [Errno 2] No such file or directory",
+        )
+
     @cached_property
     def front_page(self):
         return FrontPage.objects.create(pk=1, lead=self.published)
@@ -203,6 +241,12 @@ class World:
         email = "regular@example.org"
         make_comment(article=self.published, email=email)
         return Commenter.objects.create(email=email)
+
+    @cached_property
+    def privacy_request(self):
+        return PrivacyRequest.objects.create(
+            kind=PrivacyRequest.Kind.EXPORT, email_sha256=email_hash("gone@example.org")
+        )
 
     # Accounts
 

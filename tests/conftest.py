@@ -145,3 +145,29 @@ def _page_cache_off_unless_asked(request, settings):
 def _lazy_loads_fail(settings):
     # A related object a page did not load raises instead of costing a query per row.
     settings.NEWSROOM_FETCH_MODE = "raise"
+
+
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    # A test sees a task's effect (an email, a rendition) without running a worker; the tests of
+    # the worker itself ask for ``database_tasks``.
+    settings.TASKS = IMMEDIATE_TASKS
+
+
+@pytest.fixture
+def database_tasks(settings, transactional_db):
+    """Tasks wait in the database, as in production; call the fixture's value to run the
+    worker over every task that is due, as `manage.py db_worker --batch` does. The worker
+    commits as it goes, so these tests commit too (``transactional_db``)."""
+    from django.core.management import call_command
+
+    settings.TASKS = DATABASE_TASKS
+
+    def run_worker():
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    return run_worker

@@ -16,6 +16,24 @@ def _session_queries():
     return 0 if settings.SESSION_ENGINE.endswith("cached_db") else 1
 
 
+def _cache_is_a_table():
+    return settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache")
+
+
+def policy_first_read():
+    """Return the queries of reading the comment policy in force from an emptied cache, as
+    each counted test begins (comments/policy_store.py): its newest version; and where the
+    cache is a database table (no Redis), the table's own: the look-up, then storing the
+    policy (a count, a savepoint, a look-up, the insert, the release)."""
+    return 7 if _cache_is_a_table() else 1
+
+
+def policy_cached_read():
+    """Return the queries of reading the comment policy in force once it is in the cache:
+    none from Redis, the look-up where the cache is a database table."""
+    return 1 if _cache_is_a_table() else 0
+
+
 READERS = {
     # Every page built on base.html reads the breaking-news banner: one query (the front page's
     # row with the banner's story), counted in each budget below. Feeds and sitemaps show no
@@ -36,10 +54,10 @@ READERS = {
     "corrections": 4,
     # The article, byline, topics, corrections, editors' picks, the related fill-up, this
     # page's top-level comments (with the counts) and their threads, the navigation and the
-    # banner.
-    "article": 10,
+    # banner; and the comment policy in force, which says whether comments are still open.
+    "article": 10 + policy_first_read(),
     # With four editors' picks there is no fill-up to look for.
-    "article, picks only": 9,
+    "article, picks only": 9 + policy_first_read(),
     # With the page cache on, after a comment is approved: the story's row with its bylines,
     # topics and notes, its parts, the navigation and the banner are stored; only this page
     # of comments is read (its top-level comments, then their threads).
@@ -50,7 +68,7 @@ READERS = {
     "live coverage, new entry only": 5,
     # The article page's, and: the pinned entry, the count and page of the others, their
     # corrections, the key events.
-    "live coverage": 15,
+    "live coverage": 15 + policy_first_read(),
     # The ids found, the page of them, the navigation and the banner.
     "search": 4,
     "feed": 3,
@@ -93,7 +111,30 @@ STAFF = {
     "revision history": 6,
     "revision compare": 6,
     "revision restore": 9,
-    "moderation desk": 13,
+    # Each queue's count (review requests among them), the page of cards, their commenters,
+    # and the comment policy in force, for the words to highlight.
+    "moderation desk": 14 + policy_first_read(),
+    # The admin's home page for an editor: the recent actions, and the stories waiting for
+    # review with their sections and writers, in one query however many there are.
+    "admin home": 5,
+    # The user, their permissions, the policy in force (its newest version), then the
+    # history's versions with who saved each, in one query however many.
+    "comment policy": 5,
+    # Privacy requests (issue 18). What is stored about an address: whether anything is,
+    # then a count of each kind (comments, notes, standing, reply emails, emails).
+    "privacy page": 9,
+    # The page of records with who handled them, and the count for the page numbers (twice:
+    # the filtered and the full count).
+    "privacy request list": 6,
+}
+
+
+# Queries of the comment policy's table (comments/policy_store.py), which the article page and
+# every posted comment read: none once the policy in force is in the cache, one to read it
+# after a save cleared it.
+POLICY_READS = {
+    "a comment, the policy cached": 0,
+    "the first page or comment after a save": 1,
 }
 
 

@@ -112,6 +112,7 @@ def _site(settings):
         name="Tomas Berg",
         website="https://example.org/tomas",
         body="Good to see them talking. More at https://example.org/analysis",
+        featured_at=timezone.now(),  # shown first, under "Featured", too
     )
     make_comment(article=story, parent=first, name="Ines Duarte", body="Let us hope it lasts.")
     for n in range(3):

@@ -21,6 +21,7 @@ fails on an admin page or action without a row.
 """
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -32,12 +33,21 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from api.models import ApiKey
 from articles import preview
 from articles.models import Article, Author, FrontPage, LiveEntry, Section, Topic, TopStory
-from comments.models import Comment, CommentDecision, Commenter, CommenterNote
+from comments.models import (
+    Comment,
+    CommentDecision,
+    Commenter,
+    CommenterNote,
+    PolicyVersion,
+    PrivacyRequest,
+)
 from images.models import Image
+from newsroom.models import OutgoingEmail
 from tests.admin_forms import form_errors
 from tests.admin_matrix import (
     ROLES,
@@ -158,6 +168,9 @@ def old_change_address(model):
             LiveEntry: lambda: world.live_entry,
             FrontPage: lambda: world.front_page,
             ApiKey: lambda: world.api_key,
+            OutgoingEmail: lambda: world.failed_email,
+            DBTaskResult: lambda: world.failed_task,
+            PrivacyRequest: lambda: world.privacy_request,
         }[model]()
         change = _url(f"{opts.app_label}_{opts.model_name}_change", obj.pk)
         return Call(change.removesuffix("change/"))
@@ -211,6 +224,9 @@ def action(model, name, obj, check, **extra):
     def build(world):
         target = obj(world) if callable(obj) else getattr(world, obj)
         data = {"action": name, ACTION_CHECKBOX_NAME: [target.pk], "index": "0", **extra}
+        if hasattr(target, "version"):
+            # The version the list showed, as a comment list's checkbox carries it.
+            data[f"version-{target.pk}"] = str(target.version)
         pk = target.pk
         return Call(
             _url(f"{opts.app_label}_{opts.model_name}_changelist"),
@@ -427,6 +443,74 @@ def comment_add(world):
         data,
         effect=lambda: Comment.objects.filter(name="Forged").exists(),
     )
+
+
+# The comment policy: one page, at "current/"; each save adds a version
+
+
+def policy_change(world):
+    url = _url("comments_policyversion_change", "current")
+    data = world.forge(url, "policyversion_form", max_links="7")
+    return Call(url, data, effect=lambda: PolicyVersion.objects.filter(max_links=7).exists())
+
+
+def policy_old_address(world):
+    return Call(_url("comments_policyversion_change", "current").removesuffix("change/"))
+
+
+def desk_feature(world):
+    comment = world.comments["approved"]
+    return Call(
+        _url("comments_desk_feature", comment.pk),
+        {"featured": "on"},
+        effect=lambda: _fresh(Comment, comment.pk).featured_at is not None,
+    )
+
+
+def _featured(comment):
+    return comment.featured_at is not None
+
+
+def _featured_comment(world):
+    comment = world.comments["approved"]
+    Comment.objects.filter(pk=comment.pk).update(featured_at=timezone.now())
+    return comment
+
+
+# Privacy requests: an address's data exported or erased (comments/admin_privacy.py)
+
+
+def privacy_lookup(world):
+    return Call(_url("comments_privacy"), {"email": world.commenter.email})
+
+
+def privacy_export(world):
+    email = world.commenter.email
+    return Call(
+        _url("comments_privacy_export"),
+        {"email": email},
+        effect=lambda: PrivacyRequest.objects.filter(kind="export").exists(),
+    )
+
+
+def _erased(email):
+    return lambda: not Comment.objects.by_email(email).exists()
+
+
+def privacy_erase_unconfirmed(world):
+    email = world.commenter.email
+    return Call(
+        _url("comments_privacy_erase"), {"email": email, "confirm": "yes"}, effect=_erased(email)
+    )
+
+
+def privacy_erase(world):
+    # The confirming page's form, as a superuser is given it.
+    email = world.commenter.email
+    url = _url("comments_privacy_erase")
+    page = world.harvester.post(url, {"email": email}).content.decode()
+    token = re.search(r'name="confirmation" value="([^"]+)"', page).group(1)
+    return Call(url, {"email": email, "confirmation": token}, effect=_erased(email))
 
 
 # Images
@@ -757,9 +841,12 @@ ROWS = [
         "login refused done done done"),
     Row("comments_comment_history", GET, page("comments_comment_history", "comment"),
         "login 403 200 200 200"),
+    # Nobody deletes a comment, not even a superuser: its decisions are the audit trail
+    # (tests/comments/test_audit_trail.py). The delete_selected action is not offered at all.
     Row("comments_comment_delete", GET, page("comments_comment_delete", "comment"),
-        "login 403 200 200 200"),
-    Row("comments_comment_delete", POST, delete("comment"), "login refused done done done"),
+        "login 403 403 403 403"),
+    Row("comments_comment_delete", POST, delete("comment"),
+        "login refused refused refused refused"),
     Row("comments.comment:approve", POST,
         action(Comment, "approve", _comment("pending"), _status("approved")),
         "login refused done done done"),
@@ -768,8 +855,6 @@ ROWS = [
         "login refused done done done"),
     Row("comments.comment:mark_spam", POST,
         action(Comment, "mark_spam", _comment("pending"), _status("spam")),
-        "login refused done done done"),
-    Row("comments.comment:delete_selected", POST, delete_selected(Comment, _comment("spam")),
         "login refused done done done"),
     Row("comments_desk", GET, desk, "login 403 200 200 200"),
     Row("comments_desk_decide", POST, desk_decide, "login refused done done done"),
@@ -781,6 +866,56 @@ ROWS = [
         "standing"),
     Row("comments_commenter", POST, commenter_note, "login refused done done done", "note"),
     Row("comments/comment/<path:object_id>/", GET, old_change_address(Comment),
+        "login 302 302 302 302"),
+
+    # The comment policy: Editors (and Moderation leads, tests/comments/test_policy_admin.py)
+    # change it, Moderators read it; the list and the history go to its one page, and no
+    # version is added or deleted by hand.
+    Row("comments_policyversion_changelist", GET, page("comments_policyversion_changelist"),
+        "login 403 302 302 302"),
+    Row("comments_policyversion_change", GET,
+        lambda world: Call(_url("comments_policyversion_change", "current")),
+        "login 403 200 200 200"),
+    Row("comments_policyversion_change", POST, policy_change, "login refused refused done done"),
+    Row("comments_policyversion_history", GET,
+        lambda world: Call(_url("comments_policyversion_history", "current")),
+        "login 403 302 302 302"),
+    Row("comments_policyversion_add", GET, page("comments_policyversion_add"),
+        "login 403 403 403 403"),
+    Row("comments_policyversion_delete", GET,
+        lambda world: Call(_url("comments_policyversion_delete", "current")),
+        "login 403 403 403 403"),
+    Row("comments/policyversion/<path:object_id>/", GET, policy_old_address,
+        "login 302 302 302 302"),
+
+    # Featured comments (issue 18): whoever moderates features an approved comment.
+    Row("comments_desk_feature", POST, desk_feature, "login refused done done done"),
+    Row("comments.comment:feature", POST,
+        action(Comment, "feature", _comment("approved"), _featured),
+        "login refused done done done"),
+    Row("comments.comment:stop_featuring", POST,
+        action(Comment, "stop_featuring", _featured_comment, lambda c: not _featured(c)),
+        "login refused done done done"),
+
+    # Privacy requests (issue 18): Editors (and Moderation leads) export and erase by address;
+    # the record of each is read-only for everyone.
+    Row("comments_privacy", GET, page("comments_privacy"), "login 403 403 200 200"),
+    Row("comments_privacy", POST, privacy_lookup, "login 403 403 200 200", "look up"),
+    Row("comments_privacy_export", POST, privacy_export, "login refused refused done done"),
+    Row("comments_privacy_erase", POST, privacy_erase_unconfirmed,
+        "login refused refused refused refused", "unconfirmed"),
+    Row("comments_privacy_erase", POST, privacy_erase, "login refused refused done done"),
+    Row("comments_privacyrequest_changelist", GET, page("comments_privacyrequest_changelist"),
+        "login 403 403 200 200"),
+    Row("comments_privacyrequest_add", GET, page("comments_privacyrequest_add"),
+        "login 403 403 403 403"),
+    Row("comments_privacyrequest_change", GET,
+        page("comments_privacyrequest_change", "privacy_request"), "login 403 403 200 200"),
+    Row("comments_privacyrequest_history", GET,
+        page("comments_privacyrequest_history", "privacy_request"), "login 403 403 200 200"),
+    Row("comments_privacyrequest_delete", GET,
+        page("comments_privacyrequest_delete", "privacy_request"), "login 403 403 403 403"),
+    Row("comments/privacyrequest/<path:object_id>/", GET, old_change_address(PrivacyRequest),
         "login 302 302 302 302"),
 
     # The image library: Writers upload and describe; removing one is an editor's call.
@@ -824,6 +959,36 @@ ROWS = [
     Row("api.apikey:delete_selected", POST, delete_selected(ApiKey, "api_key"),
         "login refused refused refused done"),
     Row("api/apikey/<path:object_id>/", GET, old_change_address(ApiKey), "login 302 302 302 302"),
+
+    # The outbox and the worker's tasks: Editors see what failed and send an email again;
+    # nobody adds or deletes either here (erasure has its own page).
+    Row("newsroom_outgoingemail_changelist", GET, page("newsroom_outgoingemail_changelist"),
+        "login 403 403 200 200"),
+    Row("newsroom_outgoingemail_add", GET, page("newsroom_outgoingemail_add"),
+        "login 403 403 403 403"),
+    Row("newsroom_outgoingemail_change", GET, page("newsroom_outgoingemail_change", "failed_email"),
+        "login 403 403 200 200"),
+    Row("newsroom_outgoingemail_history", GET,
+        page("newsroom_outgoingemail_history", "failed_email"), "login 403 403 200 200"),
+    Row("newsroom_outgoingemail_delete", GET, page("newsroom_outgoingemail_delete", "failed_email"),
+        "login 403 403 403 403"),
+    Row("newsroom.outgoingemail:send_again", POST,
+        action(OutgoingEmail, "send_again", "failed_email", lambda e: e.status == "sent"),
+        "login refused refused done done"),
+    Row("newsroom/outgoingemail/<path:object_id>/", GET, old_change_address(OutgoingEmail),
+        "login 302 302 302 302"),
+    Row("django_tasks_database_dbtaskresult_changelist", GET,
+        page("django_tasks_database_dbtaskresult_changelist"), "login 403 403 200 200"),
+    Row("django_tasks_database_dbtaskresult_add", GET,
+        page("django_tasks_database_dbtaskresult_add"), "login 403 403 403 403"),
+    Row("django_tasks_database_dbtaskresult_change", GET,
+        page("django_tasks_database_dbtaskresult_change", "failed_task"), "login 403 403 200 200"),
+    Row("django_tasks_database_dbtaskresult_history", GET,
+        page("django_tasks_database_dbtaskresult_history", "failed_task"), "login 403 403 200 200"),
+    Row("django_tasks_database_dbtaskresult_delete", GET,
+        page("django_tasks_database_dbtaskresult_delete", "failed_task"), "login 403 403 403 403"),
+    Row("django_tasks_database/dbtaskresult/<path:object_id>/", GET,
+        old_change_address(DBTaskResult), "login 302 302 302 302"),
 ]
 # fmt: on
 

@@ -97,6 +97,12 @@ class ArticleQuerySet(models.QuerySet):
         ]
         return self.filter(pk_in_any(picks)) if picks else self.none()
 
+    def waiting_for_review(self):
+        """Return the stories in review, the longest waiting first."""
+        return self.filter(status=Article.Status.REVIEW).order_by(
+            models.F("submitted_at").asc(nulls_first=True), "pk"
+        )
+
     def for_listing(self):
         """Load what an article card shows, in one query however many cards."""
         return self.select_related("section", "primary_topic", "lead_image").order_by(
@@ -222,6 +228,9 @@ class Article(models.Model):
     )
     withdrawn_at = models.DateTimeField(null=True, blank=True, editable=False)
     withdrawn_by = staff_member(editable=False)
+    # The latest move into review: who asked for it and when (the editors' queue, oldest first).
+    submitted_at = models.DateTimeField("submitted for review", null=True, editable=False)
+    submitted_by = staff_member(editable=False)
     # Goes up by one with every saved revision; the admin form carries the number it was
     # opened at, so a save over someone else's newer one is caught (see revisions.py).
     version = models.PositiveIntegerField(default=0, editable=False)

@@ -3,6 +3,7 @@ browser: no serious or critical problem, nothing from another host, nothing the 
 policy blocks. A full-page screenshot of each is kept for CI's artefacts."""
 
 import pytest
+from django.utils import timezone
 
 from articles.models import FrontPage, TopStory
 from tests.factories import (
@@ -73,7 +74,12 @@ def newsroom():
     make_live_entry(article=coverage, title="Talks open", is_key_event=True, author=author)
     make_live_entry(article=coverage, title="Summary", is_pinned=True, author=author)
     make_live_entry(article=coverage, author=author)
-    first = make_comment(article=story, name="Tomas Berg", body="Good to see them talking.")
+    first = make_comment(
+        article=story,
+        name="Tomas Berg",
+        body="Good to see them talking.",
+        featured_at=timezone.now(),  # shown first, under "Featured", too
+    )
     make_comment(article=story, parent=first, name="Ines Duarte", body="Let us hope it lasts.")
     return {
         "front": ("/", "Newsroom: the latest news"),

@@ -44,7 +44,7 @@ def test_a_moderator_clears_the_pending_queue_with_the_keyboard(page, reader):
 
     statuses = dict(Comment.objects.values_list("pk", "status"))
     assert statuses == {first.pk: "approved", second.pk: "rejected", third.pk: "spam"}
-    assert Comment.objects.get(pk=second.pk).decisions.last().reason == (
+    assert Comment.objects.get(pk=second.pk).decisions.decisions().last().reason == (
         "negative_effects_on_civic_discourse_or_elections"
     )
 

@@ -113,6 +113,19 @@ def newsroom():
         page.locator(".field-lead_image .select2-selection").click()
         page.locator(".select2-results__option").first.wait_for()
 
+    make_comment(article=story, name="Iris Vale", email="iris@example.org")
+
+    def privacy_summary(page):
+        page.goto(_admin("comments_privacy"))
+        page.get_by_label("Email address").fill("iris@example.org")
+        page.get_by_role("button", name="Look up").click()
+        page.get_by_role("heading", name="Stored about iris@example.org").wait_for()
+
+    def privacy_erase_confirmation(page):
+        privacy_summary(page)
+        page.get_by_role("button", name="Erase…").click()
+        page.get_by_role("button", name="Yes, erase it all").wait_for()
+
     def unpublish_confirmation(page):
         page.goto(_admin("articles_article_changelist"))
         page.get_by_role("row").filter(has_text=story.headline).get_by_role("checkbox").check()
@@ -218,6 +231,10 @@ def newsroom():
                 ("image add", _admin("images_image_add"), [(None, "File")]),
                 ("image change", _admin("images_image_change", picture.pk)),
                 ("image picker", _admin("images_image_pick", query={"CKEditorFuncNum": -1})),
+                ("privacy requests", _admin("comments_privacyrequest_changelist")),
+                ("privacy page", _admin("comments_privacy"), [("textbox", "Email address")]),
+                ("privacy page, an address looked up", privacy_summary),
+                ("privacy erase confirmation", privacy_erase_confirmation),
             ],
         ),
         (
@@ -226,6 +243,11 @@ def newsroom():
             [
                 ("index", _admin("index")),
                 ("moderation desk", _admin("comments_desk")),
+                (
+                    "moderation desk, approved",
+                    _admin("comments_desk", query={"queue": "approved"}),
+                    [("button", "Feature")],
+                ),
                 ("commenter", _admin("comments_commenter", query={"email": "tomas@example.org"})),
                 (
                     "test a text",

@@ -77,12 +77,13 @@ def test_a_decision_is_recorded_with_who_when_and_before(moderator_client, moder
     assert response.status_code == 302
     comment.refresh_from_db()
     assert comment.status == "rejected"
-    decision = comment.decisions.last()
+    decision, told = comment.decisions.all()
     assert (decision.moderator, decision.from_status, decision.to_status) == (
         moderator,
         "pending",
         "rejected",
     )
+    assert told.kind == "told", "the commenter was emailed the reason"
     assert (decision.reason, decision.note) == ("illegal_or_harmful_speech", "Threat")
     assert decision.created_at is not None
 

@@ -1,16 +1,23 @@
-"""The moderators' digest: who gets it, what it says, and which window it covers."""
+"""The moderators' digest: who gets it, what it says, which window it covers, and the worker's
+schedule that sends it, one digest at a time."""
 
+import threading
+import time
 from datetime import timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
-from comments.models import Comment, CommentReport, DigestLog
+from comments import notifications
+from comments.digest_schedule import digest_run, digest_schedule_start
+from comments.models import Comment, CommentReport, DigestLog, DigestSchedule
 from comments.notifications import digest_send
-from tests.factories import make_article, make_comment, make_user
+from tests.factories import comment_form_data, make_article, make_comment, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -217,3 +224,146 @@ def test_a_comment_that_arrives_while_sending_goes_into_the_next_digest(mailoutb
     assert second.pending == 1
     assert "Late" in mailoutbox[1].body
     assert "Early" not in mailoutbox[1].body
+
+
+# The worker's schedule (comments/digest_schedule.py) and the lock that lets one digest send.
+
+DIGEST_RUN = "comments.digest_schedule.digest_run"
+
+
+def _digest_runs():
+    return DBTaskResult.objects.filter(task_path=DIGEST_RUN, status="READY")
+
+
+def _post_comment(client, article):
+    response = client.post(
+        reverse("comments:post", args=[article.pk]), comment_form_data(client, article)
+    )
+    assert response.status_code == 303
+    assert Comment.objects.get().status == "pending", "held for a moderator"
+
+
+def _minutes_away(moment):
+    return (moment - timezone.now()).total_seconds() / 60
+
+
+def test_the_worker_sends_the_digest_on_its_schedule(
+    database_tasks, settings, client, moderator, mailoutbox
+):
+    settings.COMMENTS_DIGEST_EVERY_MINUTES = 30
+    article = make_article()
+    assert not _digest_runs().exists(), "nothing to moderate, nothing scheduled"
+
+    _post_comment(client, article)
+    [run] = _digest_runs()
+    assert 29 < _minutes_away(run.run_after) <= 30
+
+    database_tasks()
+    assert mailoutbox == [], "not due yet"
+
+    # Half an hour later (moved, not waited).
+    _digest_runs().update(run_after=timezone.now())
+    database_tasks()
+    [digest] = mailoutbox
+    assert digest.subject == "[Newsroom] 1 comment to moderate, 0 reported"
+    assert digest.to == [moderator.email]
+    [following] = _digest_runs()
+    assert following.pk != run.pk
+    assert 29 < _minutes_away(following.run_after) <= 30
+    assert DigestSchedule.objects.get().next_task_id == str(following.pk)
+
+
+def test_more_comments_and_reports_never_queue_a_second_run(database_tasks, client, moderator):
+    article = make_article()
+    _post_comment(client, article)
+    approved = make_comment(article=article)
+    response = client.post(
+        reverse("comments:report", args=[approved.pk]), {"reason": "spam", "text": ""}
+    )
+    assert response.status_code == 303
+    digest_schedule_start()
+    assert _digest_runs().count() == 1
+
+
+def test_a_stray_second_run_leaves_one_run_waiting(database_tasks, moderator, mailoutbox):
+    digest_schedule_start()
+    # A run queued by hand beside the schedule's own, both due now.
+    digest_run.enqueue()
+    _digest_runs().update(run_after=timezone.now())
+    make_comment(article=make_article(), status="pending")
+
+    database_tasks()
+    assert len(mailoutbox) == 1, "the second run found nothing new to send"
+    assert _digest_runs().count() == 1
+
+
+def test_migrate_starts_the_schedule_when_comments_wait(database_tasks):
+    call_command("migrate", verbosity=0)
+    assert not _digest_runs().exists()
+
+    make_comment(article=make_article(), status="pending")
+    call_command("migrate", verbosity=0)
+    assert _digest_runs().count() == 1
+
+
+def test_every_minutes_0_leaves_the_digest_to_the_command(database_tasks, settings, client):
+    settings.COMMENTS_DIGEST_EVERY_MINUTES = 0
+    _post_comment(client, make_article())
+    assert not _digest_runs().exists()
+
+
+def _lock_waits():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize("first_ever", [True, False], ids=["first-digest-ever", "schedule-row"])
+@pytest.mark.django_db(transaction=True)
+def test_two_digests_at_the_same_moment_send_once(monkeypatch, mailoutbox, moderator, first_ever):
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "two digests at once need PostgreSQL (DATABASE_URL): SQLite serialises writes, and "
+            "its in-memory test database is not shared between threads"
+        )
+    if not first_ever:
+        DigestSchedule.objects.create(pk=DigestSchedule.ONLY)
+    make_comment(article=make_article(), status="pending")
+    inside, go_on = threading.Event(), threading.Event()
+    queue_emails = notifications.send_later
+
+    def first_one_holds(messages, *, kind):
+        rows = queue_emails(messages, kind=kind)
+        inside.set()
+        assert go_on.wait(timeout=30)
+        return rows
+
+    monkeypatch.setattr(notifications, "send_later", first_one_holds)
+    results = {}
+
+    def digest(name):
+        try:
+            results[name] = digest_send()
+        finally:
+            connection.close()
+
+    first = threading.Thread(target=digest, args=["first"])
+    first.start()
+    assert inside.wait(timeout=30), "the first digest reached its emails"
+    second = threading.Thread(target=digest, args=["second"])
+    second.start()
+    # The second digest waits for the first one's lock: see it do so, then let the first end.
+    deadline = time.monotonic() + 30
+    while not _lock_waits():
+        assert time.monotonic() < deadline, "the second digest never waited for the first"
+    go_on.set()
+    first.join(timeout=30)
+    second.join(timeout=30)
+
+    assert results["first"] is not None
+    assert results["second"] is None, "it saw the first digest and had nothing new"
+    assert DigestLog.objects.count() == 1
+    assert len(mailoutbox) == 1

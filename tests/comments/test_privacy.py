@@ -6,8 +6,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from comments import services
 from comments.models import Comment, CommentDecision, Commenter, CommenterNote
-from comments.privacy import commenter_erase, commenter_export
+from comments.privacy import ErasureRefused, commenter_erase, commenter_export
 from tests.factories import make_article, make_comment
 
 pytestmark = pytest.mark.django_db
@@ -143,7 +144,14 @@ def test_erase_deletes_or_anonymises_and_keeps_others_replies():
 
     counts = commenter_erase(email="ANA@example.org")
 
-    assert counts == {"deleted": 4, "anonymised": 3, "notes": 2, "commenter": 1}
+    assert counts == {
+        "deleted": 4,
+        "anonymised": 3,
+        "notes": 2,
+        "commenter": 1,
+        "reply_emails": 0,
+        "emails": 0,
+    }
     kept = set(Comment.objects.values_list("pk", flat=True))
     assert kept == {c[k].pk for k in ["answered", "top", "middle", "zed_reply", "zed_deep"]}
     for key in ["answered", "top", "middle"]:
@@ -160,9 +168,11 @@ def test_erase_deletes_or_anonymises_and_keeps_others_replies():
         assert placeholder.policy_reasons == []
     for key, before in zed_before.items():
         assert Comment.objects.filter(pk=c[key].pk).values().get() == before
-    [decision] = CommentDecision.objects.all()
-    assert decision.comment_id == c["answered"].pk
-    assert decision.note == ""
+    erased, kept = CommentDecision.objects.order_by("pk")
+    assert kept.comment_id == c["answered"].pk
+    # The deleted comment's decision stays on record, anonymous.
+    assert (erased.comment, erased.comment_number, erased.article) == (None, c["alone"].pk, article)
+    assert erased.note == kept.note == ""
     assert not CommenterNote.objects.exists()
     assert not Commenter.objects.exists()
     article.refresh_from_db()
@@ -210,3 +220,16 @@ def test_erase_does_not_ask_with_a_flag(monkeypatch, flag):
     monkeypatch.setattr("builtins.input", refuse)
     _erase("ana@example.org", flag)
     assert not Comment.objects.by_email("ana@example.org").exists()
+
+
+@pytest.mark.parametrize("flags", [[], ["--yes"]])
+def test_erase_refuses_the_newsroom_address(monkeypatch, settings, moderator, flags):
+    settings.DEFAULT_FROM_EMAIL = "desk@newsroom.example"
+    parent = make_comment(article=make_article(), email="ana@example.org")
+    services.comment_reply_as_newsroom(parent=parent, moderator=moderator, body="Thank you.")
+    monkeypatch.setattr("builtins.input", lambda prompt: "y")
+    with pytest.raises(CommandError, match=r"desk@newsroom\.example is the newsroom's own addr"):
+        _erase("Desk@Newsroom.example", *flags)
+    with pytest.raises(ErasureRefused):
+        commenter_erase(email="desk@newsroom.example")
+    assert Comment.objects.filter(is_newsroom=True).count() == 1

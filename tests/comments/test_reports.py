@@ -1,16 +1,24 @@
 """Readers report a public comment; it enters the moderators' Reported queue once."""
 
 import re
+import threading
 from collections import Counter
 from html import unescape
 
 import pytest
+from django.db import close_old_connections, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
 from comments import reporting, services
 from comments.models import Comment, CommentReport
-from tests.factories import comment_form_data, make_comment, make_draft, make_scheduled
+from tests.factories import (
+    comment_form_data,
+    make_article,
+    make_comment,
+    make_draft,
+    make_scheduled,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -264,3 +272,174 @@ def test_a_reply_on_a_later_page_of_comments_is_reported_from_that_page(client, 
     assert response.status_code == 303
     assert response["Location"] == expected
     assert f'id="comment-{reply.pk}"' in client.get(response["Location"]).content.decode()
+
+
+# Enough different readers' reports hide a comment until a moderator looks (issue 18).
+
+
+def test_the_third_readers_report_hides_the_comment_until_a_moderator_looks(
+    moderator_client, reader, article
+):
+    comment = make_comment(article=article, body="Says something readers object to.")
+    for n in (1, 2):
+        _report(reader, comment, ip=f"198.51.100.{n}")
+    page = reader.get(article.get_absolute_url()).content.decode()
+    assert "Says something readers object to." in page
+    comment.refresh_from_db()
+    assert comment.status == "approved"
+
+    assert _report(reader, comment, ip="198.51.100.3", reason="abusive").status_code == 303
+    comment.refresh_from_db()
+    assert (comment.status, comment.is_reported, comment.report_count) == ("pending", True, 3)
+    decision = comment.decisions.last()
+    assert (decision.from_status, decision.to_status) == ("approved", "pending")
+    assert decision.moderator is None
+    assert decision.note == "Hidden after reports from 3 different readers."
+    html = reader.get(article.get_absolute_url()).content.decode()
+    assert "Says something readers object to." not in html
+    assert "0 Comments" in html
+    # It waits in the desk's Reported queue, with the reports.
+    desk = moderator_client.get(reverse("admin:comments_desk"), {"queue": "reported"})
+    assert f'id="card-{comment.pk}"' in desk.content.decode()
+    assert "Reported 3 times" in desk.content.decode()
+
+
+def test_the_same_reader_reporting_three_times_does_not_hide_it(client, article):
+    comment = make_comment(article=article, body="Only one reader minds.")
+    for reason in ["spam", "abusive", "off_topic"]:
+        assert _report(client, comment, ip="198.51.100.7", reason=reason).status_code == 303
+    comment.refresh_from_db()
+    assert (comment.status, comment.report_count, comment.is_reported) == ("approved", 1, True)
+    assert "Only one reader minds." in client.get(article.get_absolute_url()).content.decode()
+
+
+@pytest.mark.parametrize(("threshold", "hidden_after"), [(1, 1), (2, 2), (0, None)])
+def test_the_number_of_readers_is_a_setting(client, settings, article, threshold, hidden_after):
+    settings.COMMENTS_HIDE_AFTER_REPORTS = threshold
+    comment = make_comment(article=article)
+    for n in range(1, 5):
+        _report(client, comment, ip=f"198.51.100.{n}")
+        comment.refresh_from_db()
+        if comment.status == "pending":
+            break
+    assert comment.is_reported
+    assert (n if comment.status == "pending" else None) == hidden_after
+
+
+def test_a_report_sent_while_the_comment_was_being_hidden_is_kept_and_hides_nothing_again(
+    article,
+):
+    comment = make_comment(article=article)
+    page_as_loaded = Comment.objects.get(pk=comment.pk)  # before the third report lands
+    for n in (1, 2, 3):
+        reporting.comment_report(
+            comment=comment, reason="spam", text="", ip_address=f"198.51.100.{n}"
+        )
+    # The fourth reader's request had found the comment public, and waited on its row.
+    report, created = reporting.comment_report(
+        comment=page_as_loaded, reason="abusive", text="", ip_address="198.51.100.4"
+    )
+    assert created and report.pk
+    comment.refresh_from_db()
+    assert (comment.status, comment.report_count, comment.is_reported) == ("pending", 4, True)
+    assert comment.decisions.filter(to_status="pending").count() == 1
+    assert comment.reports.count() == 4
+
+
+def test_a_moderator_approving_a_hidden_comment_clears_it_from_the_queue(
+    client, moderator, article
+):
+    comment = make_comment(article=article, body="Fair, on a second look.")
+    for n in (1, 2, 3):
+        _report(client, comment, ip=f"198.51.100.{n}")
+    comment.refresh_from_db()
+    services.comment_decide(comment=comment, status="approved", moderator=moderator)
+    comment.refresh_from_db()
+    assert (comment.status, comment.is_reported) == ("approved", False)
+    assert "Fair, on a second look." in client.get(article.get_absolute_url()).content.decode()
+    # The readers who reported it before the decision do not hide it again by themselves.
+    _report(client, comment, ip="198.51.100.1")
+    comment.refresh_from_db()
+    assert comment.status == "approved"
+
+
+def test_a_featured_comment_hidden_by_reports_stops_being_featured(client, moderator, article):
+    comment = make_comment(article=article)
+    services.comment_feature(comment=comment, moderator=moderator)
+    for n in (1, 2, 3):
+        _report(client, comment, ip=f"198.51.100.{n}")
+    comment.refresh_from_db()
+    assert comment.status == "pending" and comment.featured_at is None
+
+
+@pytest.mark.page_cache
+def test_hiding_a_reported_comment_drops_the_cached_page(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        story = make_article()
+        comment = make_comment(article=story, body="Cached until hidden.")
+    url = story.get_absolute_url()
+    Client().get(url)
+    assert "Cached until hidden." in Client().get(url).content.decode()
+    reporter = Client()
+    for n in (1, 2, 3):
+        with django_capture_on_commit_callbacks(execute=True):
+            _report(reporter, comment, ip=f"198.51.100.{n}")
+    response = Client().get(url)
+    assert response["X-Cache"] == "miss"
+    assert "Cached until hidden." not in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_reports_at_once_hide_the_comment_once_and_both_are_kept():
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite lets one transaction write at a time: no two reports overlap")
+    comment = make_comment(article=make_article())
+    for n in (1, 2):
+        reporting.comment_report(comment=comment, reason="spam", text="", ip_address=f"192.0.2.{n}")
+    third_hid, third_may_commit = threading.Event(), threading.Event()
+
+    def in_thread(target):
+        def run():
+            try:
+                target()
+            finally:
+                close_old_connections()
+                connection.close()
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        return thread
+
+    def third_reader():
+        with transaction.atomic():
+            reporting.comment_report(
+                comment=Comment.objects.get(pk=comment.pk),
+                reason="abusive",
+                text="",
+                ip_address="192.0.2.3",
+            )
+            third_hid.set()
+            third_may_commit.wait(10)
+
+    def fourth_reader():
+        # It found the comment public, as the third reader did, before the hide committed.
+        reporting.comment_report(
+            comment=Comment.objects.get(pk=comment.pk),
+            reason="spam",
+            text="",
+            ip_address="192.0.2.4",
+        )
+
+    third = in_thread(third_reader)
+    assert third_hid.wait(10)
+    fourth = in_thread(fourth_reader)
+    fourth.join(1)
+    assert fourth.is_alive(), "the fourth report did not wait for the comment's row"
+    third_may_commit.set()
+    third.join(10)
+    fourth.join(10)
+    assert not third.is_alive() and not fourth.is_alive()
+    comment.refresh_from_db()
+    assert (comment.status, comment.is_reported, comment.report_count) == ("pending", True, 4)
+    assert comment.reports.count() == 4
+    assert comment.decisions.filter(to_status="pending").count() == 1

@@ -139,6 +139,23 @@ FORMS = {
         lambda staff: reverse("admin:images_image_pick"),
         lambda staff: [("q", "Picture"), ("page", "1"), ("CKEditorFuncNum", "-1")],
     ),
+    # The comment policy's form (comments/admin_policy.py), as its page sends it.
+    "comment-policy": Form(
+        "post",
+        lambda staff: reverse("admin:comments_policyversion_change", args=["current"]),
+        lambda staff: [
+            ("block_words", "viagra\ncasino bonus"),
+            ("moderation_words", "idiot"),
+            ("max_links", "2"),
+            ("blocked_email_domains", "spam.example"),
+            ("disposable_email_domains", "mailinator.com"),
+            ("trusted_after", "3"),
+            ("close_after_days", "0"),
+            ("premoderate", "on"),
+            ("based_on", "0"),
+            ("_save", "Save"),
+        ],
+    ),
 }
 # Each field of each form by itself, as a superuser, who may open every one of them.
 FIELDS = [
@@ -156,6 +173,17 @@ FIELDS = [
         "revision-restore": ["version"],
         "preview-link": ["hours"],
         "image-picker": ["q", "page", "CKEditorFuncNum"],
+        "comment-policy": [
+            "block_words",
+            "moderation_words",
+            "max_links",
+            "blocked_email_domains",
+            "disposable_email_domains",
+            "trusted_after",
+            "close_after_days",
+            "premoderate",
+            "based_on",
+        ],
     }.items()
     for name in names
 ]

@@ -1,6 +1,11 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from comments.privacy import commenter_erase, commenter_is_known
+from comments.privacy import (
+    NEWSROOM_ADDRESS_REFUSED,
+    commenter_erase,
+    commenter_is_known,
+    is_newsroom_address,
+)
 
 
 class Command(BaseCommand):
@@ -21,6 +26,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, email, yes=False, **options):
+        if is_newsroom_address(email):
+            raise CommandError(NEWSROOM_ADDRESS_REFUSED.format(email=email.strip().lower()))
         if not commenter_is_known(email=email):
             raise CommandError(f"Nothing is stored about {email}.")
         if not yes:
@@ -33,6 +40,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Erased {email}: {counts['deleted']} comments deleted, "
                 f"{counts['anonymised']} kept as placeholders for the replies to them, "
-                f"{counts['notes']} moderator notes and {counts['commenter']} standing removed."
+                f"{counts['notes']} moderator notes, {counts['commenter']} standing, "
+                f"{counts['reply_emails']} reply-email records and {counts['emails']} emails "
+                "removed."
             )
         )

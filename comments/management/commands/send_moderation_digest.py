@@ -6,7 +6,9 @@ from comments.notifications import digest_is_enabled, digest_recipients, digest_
 class Command(BaseCommand):
     help = (
         "Email the moderators a digest of the comments waiting for a decision and the comments "
-        "readers reported since the last digest (or the last 24 hours). Meant to run from cron."
+        "readers reported since the last digest (or the last 24 hours), now. The task worker "
+        "sends it by itself every COMMENTS_DIGEST_EVERY_MINUTES; a digest running at the same "
+        "moment is waited for, and nothing is sent twice."
     )
 
     def handle(self, *args, **options):

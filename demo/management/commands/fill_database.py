@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from demo import fill
+from demo.queued import run_queued_tasks
 
 
 class Command(BaseCommand):
@@ -67,5 +68,6 @@ class Command(BaseCommand):
             prefix=prefix,
             log=log,
         )
+        run_queued_tasks()
         made = ", ".join(f"{n:,} {kind}" for kind, n in report.counts.items())
         log(self.style.SUCCESS(f"Added {made} in {time.perf_counter() - started:.1f} s."))

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from demo import seed
+from demo.queued import run_queued_tasks
 
 
 class Command(BaseCommand):
@@ -11,4 +12,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         report = seed.load()
+        run_queued_tasks()
         self.stdout.write(self.style.SUCCESS(str(report)))
