@@ -257,3 +257,18 @@ def test_the_newsroom_address_cannot_be_erased(editor_client, moderator, setting
         assert "It cannot be erased" in html
     assert Comment.objects.filter(is_newsroom=True).count() == 1
     assert not PrivacyRequest.objects.exists()
+
+
+def test_a_moderation_lead_exports_and_erases_as_an_editor_does(client, ana):
+    client.force_login(make_user(group="Moderation leads"))
+    assert _post(client, LOOKUP, "ana@example.org").status_code == 200
+    download = _post(client, EXPORT, "ana@example.org")
+    assert download.status_code == 200
+    assert json.loads(download.content)["email"] == "ana@example.org"
+    confirming = _post(client, ERASE, "ana@example.org")
+    _post(client, ERASE, "ana@example.org", confirmation=_confirmation(confirming.text))
+    assert not Comment.objects.filter(email_normalised="ana@example.org", name="Ana").exists()
+    assert list(PrivacyRequest.objects.values_list("kind", flat=True).order_by("pk")) == [
+        "export",
+        "erase",
+    ]
