@@ -155,3 +155,33 @@ def test_a_task_that_failed_shows_its_error_to_editors(database_tasks, editor_cl
     )
     assert page.status_code == 200
     assert "FileNotFoundError" in page.text
+
+
+def test_pruning_the_outbox_deletes_old_sent_emails_only(db):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    old = timezone.now() - timedelta(days=31)
+    rows = {
+        status: OutgoingEmail.objects.create(
+            kind="test", to="a@example.org", subject=status, body="…", status=status
+        )
+        for status in ("sent", "failed", "queued")
+    }
+    OutgoingEmail.objects.update(sent_at=old)
+    recent = OutgoingEmail.objects.create(
+        kind="test",
+        to="a@example.org",
+        subject="recent",
+        body="…",
+        status="sent",
+        sent_at=timezone.now(),
+    )
+    out = StringIO()
+    call_command("prune_outbox", stdout=out)
+    assert out.getvalue().startswith("Deleted 1 emails sent before")
+    kept = set(OutgoingEmail.objects.values_list("pk", flat=True))
+    assert kept == {rows["failed"].pk, rows["queued"].pk, recent.pk}
+    with pytest.raises(CommandError, match="between 1 and 36,500"):
+        call_command("prune_outbox", "--days", "0")
