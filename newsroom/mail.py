@@ -15,6 +15,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from .models import OutgoingEmail
+from .tasks import enqueue_after
 
 
 def send_later(messages, *, kind):
@@ -76,18 +77,11 @@ def deliver(email_id):
                 row.next_attempt_at = timezone.now() + retry_wait(row.attempts)
             row.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
             if row.status == OutgoingEmail.Status.QUEUED:
-                _queue_retry(row)
+                # Where tasks run at once (the tests'), the next attempt follows straight away.
+                enqueue_after(deliver, row.next_attempt_at, row.pk)
             return f"attempt {row.attempts} failed"
         row.status = OutgoingEmail.Status.SENT
         row.sent_at = timezone.now()
         row.next_attempt_at = None
         row.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at"])
     return "sent"
-
-
-def _queue_retry(row):
-    # A backend that runs tasks at once (the tests') cannot wait: it tries again straight away.
-    if deliver.get_backend().supports_defer:
-        deliver.using(run_after=row.next_attempt_at).enqueue(row.pk)
-    else:
-        deliver.enqueue(row.pk)

@@ -10,26 +10,14 @@ writer waits for the first to commit.
 import threading
 
 import pytest
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 
 from api import changes
 from api.models import Change
+from tests.concurrency import in_thread
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _in_thread(target):
-    def run():
-        try:
-            target()
-        finally:
-            close_old_connections()
-            connection.close()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    return thread
 
 
 def test_a_change_committed_late_is_not_skipped_by_a_reader(client):
@@ -49,9 +37,9 @@ def test_a_change_committed_late_is_not_skipped_by_a_reader(client):
         with transaction.atomic():
             changes.record(quick)
 
-    first = _in_thread(slow_writer)
+    first = in_thread(slow_writer)
     assert slow_wrote.wait(10)
-    second = _in_thread(quick_writer)
+    second = in_thread(quick_writer)
     second.join(1)  # With the lock it is still waiting for the slow writer.
 
     # A partner reads while the slow transaction is still open.

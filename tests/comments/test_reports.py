@@ -6,12 +6,13 @@ from collections import Counter
 from html import unescape
 
 import pytest
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
 from comments import reporting, services
 from comments.models import Comment, CommentReport
+from tests.concurrency import in_thread
 from tests.factories import (
     comment_form_data,
     make_article,
@@ -397,18 +398,6 @@ def test_two_reports_at_once_hide_the_comment_once_and_both_are_kept():
     for n in (1, 2):
         reporting.comment_report(comment=comment, reason="spam", text="", ip_address=f"192.0.2.{n}")
     third_hid, third_may_commit = threading.Event(), threading.Event()
-
-    def in_thread(target):
-        def run():
-            try:
-                target()
-            finally:
-                close_old_connections()
-                connection.close()
-
-        thread = threading.Thread(target=run, daemon=True)
-        thread.start()
-        return thread
 
     def third_reader():
         with transaction.atomic():
