@@ -252,6 +252,7 @@ class Answer:
     at: float
     location: str = ""
     x_cache: str = ""
+    front_cache: str = ""  # Varnish's X-Front-Cache: "hit" or "miss"
 
 
 class Browser:
@@ -289,6 +290,7 @@ class Browser:
             self.used_at,
             location=response.getheader("Location", ""),
             x_cache=response.getheader("X-Cache", ""),
+            front_cache=response.getheader("X-Front-Cache", ""),
         )
 
     def close(self):
