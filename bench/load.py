@@ -22,8 +22,8 @@ then started again. Readers must get the cached page or the 503 page, never a 50
 answered 503 is sent again every second, as the page asks, until it is accepted; the app
 server's workers must reconnect by themselves, without a restart.
 
-Exits 1 if any target is missed. Needs the PostgreSQL 15 server binaries
-(/usr/lib/postgresql/15/bin; as root they run as the postgres user) and Redis.
+Exits 1 if any target is missed. Needs PostgreSQL's server programs (found as bench/postgres.py
+says; as root they run as the postgres user) and Redis.
 """
 
 import argparse
@@ -34,7 +34,6 @@ import queue
 import random
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -50,14 +49,14 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import run
+from postgres import PrivatePostgres, free_port
 from servers import stop_process
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
-PG_BIN = Path(os.environ.get("BENCH_PG_BIN", "/usr/lib/postgresql/15/bin"))
+# PostgreSQL's server programs: $BENCH_PG_BIN, or as bench/postgres.py finds them.
+PG_BIN = Path(os.environ["BENCH_PG_BIN"]) if os.environ.get("BENCH_PG_BIN") else None
 DATABASE = "newsroom_load"
-# initdb and pg_ctl refuse to run as root.
-AS_POSTGRES = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
 
 # The 503 page (jinja2/503.html): a reader's, and a poster's in its two wordings.
 READER_PAGE = b"is briefly unavailable"
@@ -91,7 +90,7 @@ def main():
             stack.callback(shutil.rmtree, work, ignore_errors=True)
         else:
             print(f"Scratch folder: {work}")
-        cluster = PrivatePostgres(work / "postgres", free_port())
+        cluster = PrivatePostgres(work / "postgres", database=DATABASE, binaries=PG_BIN)
         stack.callback(cluster.remove)
         step(f"A private PostgreSQL cluster on port {cluster.port}")
         cluster.create()
@@ -134,74 +133,7 @@ def step(message):
     print(f"\n== {message}", flush=True)
 
 
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 # The database
-
-
-class PrivatePostgres:
-    """A PostgreSQL cluster of this run's own, to stop and start at will."""
-
-    def __init__(self, folder, port):
-        self.folder = folder
-        self.data = folder / "data"
-        self.port = port
-        self.url = f"postgres://postgres@127.0.0.1:{port}/{DATABASE}"
-
-    def _pg(self, program, *arguments):
-        return subprocess.run(
-            [*AS_POSTGRES, str(PG_BIN / program), *arguments],
-            capture_output=True,
-            text=True,
-            cwd="/",  # the postgres user may not be allowed into the current folder
-        )
-
-    def _pg_checked(self, program, *arguments):
-        done = self._pg(program, *arguments)
-        if done.returncode:
-            raise SystemExit(f"{program} failed:\n{done.stdout}{done.stderr}")
-
-    def create(self):
-        self.folder.mkdir()
-        if AS_POSTGRES:
-            shutil.chown(self.folder, "postgres", "postgres")
-        self._pg_checked(
-            "initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-            "--locale=C.UTF-8",
-        )  # fmt: skip
-
-    def start(self):
-        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
-        self._pg_checked(
-            "pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data),
-            "-l", str(self.folder / "server.log"), "-o", options,
-        )  # fmt: skip
-        if not self.has_database():
-            self._pg_checked("createdb", "-h", "127.0.0.1", "-p", str(self.port), DATABASE)
-
-    def stop(self):
-        self._pg_checked("pg_ctl", "stop", "-w", "-m", "fast", "-D", str(self.data))
-
-    def has_database(self):
-        done = self._pg(
-            "psql", "-h", "127.0.0.1", "-p", str(self.port), "-XAtqc",
-            f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'", "postgres",
-        )  # fmt: skip
-        return done.stdout.strip() == "1"
-
-    def query(self, sql, *params):
-        import psycopg
-
-        with psycopg.connect(self.url) as connection:
-            return connection.execute(sql, params).fetchall()
-
-    def remove(self):
-        if self._pg("pg_ctl", "status", "-D", str(self.data)).returncode == 0:
-            self._pg("pg_ctl", "stop", "-w", "-m", "immediate", "-D", str(self.data))
 
 
 # The site
@@ -320,6 +252,7 @@ class Answer:
     at: float
     location: str = ""
     x_cache: str = ""
+    front_cache: str = ""  # Varnish's X-Front-Cache: "hit" or "miss"
 
 
 class Browser:
@@ -357,6 +290,7 @@ class Browser:
             self.used_at,
             location=response.getheader("Location", ""),
             x_cache=response.getheader("X-Cache", ""),
+            front_cache=response.getheader("X-Front-Cache", ""),
         )
 
     def close(self):

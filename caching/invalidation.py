@@ -6,6 +6,8 @@ a rollback the keys wait for the next commit: an extra refresh, never a stale pa
 
 from django.db import transaction
 
+from newsroom import replicas
+
 from . import schedule, store
 from .front import purge_front_caches
 
@@ -28,6 +30,8 @@ def _flush():
     keys, connection.page_cache_pending = connection.page_cache_pending, set()
     if not keys:
         return
+    # Before the pages go: from now on, a page is made only where the change can be read.
+    replicas.note_primary_position()
     store.mark_changed(keys)
     # A save may have scheduled (or unscheduled) something.
     schedule.forget()

@@ -102,6 +102,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.outage.DatabaseOutageMiddleware",  # 503, not 500, while the database is down
+    # Last: a reader's view reads from a replica; a replica that fails is retried on the
+    # primary before the outage page above is considered (newsroom/replicas.py).
+    "newsroom.replicas.ReplicaMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -169,6 +172,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# Read replicas of the primary (PostgreSQL streaming replication), comma-separated URLs: readers'
+# plain page requests read from them, everything else from the primary (newsroom/replicas.py).
+# They need Redis (REDIS_URL), where every app server records the newest change they must hold.
+NEWSROOM_REPLICAS = []
+for _number, _url in enumerate(env_list("DATABASE_REPLICA_URLS", ""), start=1):
+    _replica = dj_database_url.parse(
+        _url, conn_max_age=DATABASES["default"]["CONN_MAX_AGE"], conn_health_checks=True
+    )
+    # A replica that does not answer is given up on in two seconds; its readers go to the
+    # primary meanwhile.
+    _replica["OPTIONS"] = {"connect_timeout": 2, **_replica.get("OPTIONS", {})}
+    # The tests' replica is the test database itself.
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[f"replica{_number}"] = _replica
+    NEWSROOM_REPLICAS.append(f"replica{_number}")
+DATABASE_ROUTERS = ["newsroom.replicas.ReplicaRouter"] if NEWSROOM_REPLICAS else []
+# A replica further behind than this is left out until it catches up.
+NEWSROOM_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("DATABASE_REPLICA_MAX_LAG_SECONDS", "5"))
+# A reader whose request wrote (a comment, a report) reads from the primary for this long.
+NEWSROOM_REPLICA_STICKY_SECONDS = int(os.environ.get("DATABASE_REPLICA_STICKY_SECONDS", "10"))
+# How often each process asks each replica how far behind it is, and how long it leaves one
+# that did not answer before trying it again.
+NEWSROOM_REPLICA_CHECK_SECONDS = float(os.environ.get("DATABASE_REPLICA_CHECK_SECONDS", "1"))
+NEWSROOM_REPLICA_RETRY_SECONDS = float(os.environ.get("DATABASE_REPLICA_RETRY_SECONDS", "5"))
 
 # The cache must be shared by every process of the site, as the comment rate limits need: Redis
 # in production, else a database table (manage.py createcachetable makes it).

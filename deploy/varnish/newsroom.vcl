@@ -5,20 +5,44 @@
 #     PURGE /   with   xkey-purge: article-12 section-3 front …
 # to every cache in NEWSROOM_FRONT_CACHES, and this file drops the pages carrying those keys.
 # Run: varnishd -a :6081 -f /path/to/newsroom.vcl -p vcc_allow_inline_c=off
-# (set the backend below to where the app server, deploy/serve.py, listens).
-# Varnish adds the reader's address to X-Forwarded-For: set DJANGO_TRUSTED_PROXIES=127.0.0.1 on
-# the app, or every reader shares Varnish's address in the comment and sign-in limits.
+# (list the app servers, deploy/serve.py on each, between the two "app servers" lines below).
+# Varnish adds the reader's address to X-Forwarded-For: set DJANGO_TRUSTED_PROXIES to the
+# caches' addresses on the app, or every reader shares Varnish's address in the comment and
+# sign-in limits.
 
 vcl 4.1;
 
+import directors;
 import xkey;
 
-backend newsroom {
+# Each app server is asked for /healthz every second (the process alone: no database); one that
+# failed two of the last three asks is sent no requests until it answers again.
+probe healthz {
+    .request = "GET /healthz HTTP/1.1"
+        "Host: localhost"
+        "Connection: close";
+    .interval = 1s;
+    .timeout = 1s;
+    .window = 3;
+    .threshold = 2;
+    .initial = 2;
+}
+
+# The app servers, one backend each, and the director that takes turns between those healthy.
+# app servers: begin
+backend app1 {
     .host = "127.0.0.1";
     .port = "8000";
+    .probe = healthz;
     .connect_timeout = 2s;
     .first_byte_timeout = 30s;
 }
+
+sub vcl_init {
+    new app = directors.round_robin();
+    app.add_backend(app1);
+}
+# app servers: end
 
 # Only the app's own hosts may purge.
 acl purgers {
@@ -27,6 +51,7 @@ acl purgers {
 }
 
 sub vcl_recv {
+    set req.backend_hint = app.backend();
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {
             return (synth(403, "Purging is for the site's own servers"));
@@ -68,6 +93,14 @@ sub vcl_backend_response {
     # The TTL comes from s-maxage; this is how long a page may be served while it is refetched
     # (the app's stale-while-revalidate).
     set beresp.grace = 30s;
+}
+
+sub vcl_backend_error {
+    # An app server that stopped since its last probe: a reader's page is asked of the next one.
+    # A form is not sent twice, since it may have been received (the reader is told to resend).
+    if (bereq.retries < 1 && (bereq.method == "GET" || bereq.method == "HEAD")) {
+        return (retry);
+    }
 }
 
 sub vcl_deliver {
