@@ -34,6 +34,8 @@ def is_on(user):
     """Return True if the account signs in with a code from an authenticator app."""
     if not user.is_authenticated:
         return False
+    if getattr(user, "otp_device", None) is not None:
+        return True  # the session gave one of its codes (django-otp's middleware checked)
     # Asked several times in one request (the session's check, the admin's gate): once is enough.
     if not hasattr(user, "_two_factor_on"):
         user._two_factor_on = TOTPDevice.objects.filter(user=user, confirmed=True).exists()

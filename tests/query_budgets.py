@@ -143,6 +143,12 @@ STAFF = {
     # The page of records with who handled them, and the count for the page numbers (twice:
     # the filtered and the full count).
     "privacy request list": 6,
+    # Two-factor sign-in (newsroom/admin_two_factor.py), for a Writer: the user and their
+    # permissions; the key being set up is in the session, and whether the account has an app
+    # was the check's question.
+    "two-factor set-up": 3,
+    # Once on: the same, and the recovery codes left.
+    "two-factor status": 4,
 }
 
 
