@@ -178,6 +178,13 @@ def app_code(app, steps=0):
     return f"{totp.token():0{app.digits}d}"
 
 
+def unused_app_code(app):
+    """Return the first code of the app's not used yet: now's, or the next period's."""
+    app.refresh_from_db()
+    now = TOTP(app.bin_key, app.step, app.t0, app.digits, app.drift).t()
+    return app_code(app, steps=max(0, app.last_t + 1 - now))
+
+
 def log_in_verified(client, user, device):
     """Sign ``client`` in as ``user`` with a session that has given ``device``'s code."""
     client.force_login(user)
