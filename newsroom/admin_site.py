@@ -17,6 +17,9 @@ from .login_limits import LimitedLoginForm
 
 
 class NewsroomAdminSite(admin.AdminSite):
+    """Django's admin site, whose sign-in asks for a code after the password when the account
+    has two-factor on."""
+
     login_form = LimitedLoginForm
 
     def get_urls(self):
@@ -75,6 +78,7 @@ class NewsroomAdminSite(admin.AdminSite):
     @method_decorator(never_cache)
     @login_not_required
     def login_code(self, request):
+        """Ask for the code after a right password (newsroom/sign_in.py)."""
         request.current_app = self.name
         return sign_in.code_step(request, self.each_context(request))
 

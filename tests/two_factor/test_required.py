@@ -4,7 +4,9 @@ import pytest
 from django.core.checks import run_checks
 from django.test import Client
 from django.urls import reverse
+from django_otp.oath import TOTP
 
+from newsroom.admin_two_factor import NEW_KEY
 from tests.factories import app_code, make_user
 from tests.two_factor.helpers import code_step, password_step, signed_in
 
@@ -53,10 +55,6 @@ def test_once_set_up_the_admin_opens(db):
     make_user(group="Editors", username="nadia")
     browser = _signed_in_with_password("nadia")
     browser.get(SET_UP)
-    from django_otp.oath import TOTP
-
-    from newsroom.admin_two_factor import NEW_KEY
-
     code = f"{TOTP(bytes.fromhex(browser.session[NEW_KEY])).token():06d}"
     assert browser.post(SET_UP, {"code": code}).status_code == 200
     assert browser.get(reverse("admin:index")).status_code == 200
