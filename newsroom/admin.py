@@ -3,18 +3,25 @@
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, User
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 
 from . import mail
 from .admin_input import CheckedInputAdmin
+from .admin_two_factor import TwoFactorResetMixin
 from .models import OutgoingEmail
 
 admin.site.unregister([User, Group])
+# django-otp's own device admins would show any superuser a colleague's secret key, QR code and
+# unused recovery codes, enough to copy their second factor; a lost phone is handled from the
+# user's page instead ("Reset two-factor sign-in").
+admin.site.unregister([TOTPDevice, StaticDevice])
 
 
 @admin.register(User)
-class CheckedUserAdmin(CheckedInputAdmin, UserAdmin):
+class CheckedUserAdmin(CheckedInputAdmin, TwoFactorResetMixin, UserAdmin):
     pass
 
 

@@ -1,4 +1,13 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
+
+
+class NewsroomAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, on our site: the sign-in in two steps (newsroom/admin_site.py)."""
+
+    default_site = "newsroom.admin_site.NewsroomAdminSite"
+    # Named in INSTALLED_APPS; "newsroom" itself still gets NewsroomConfig.
+    default = False
 
 
 class NewsroomConfig(AppConfig):

@@ -58,7 +58,8 @@ NEWSROOM_DEFAULT_SOCIAL_IMAGE = {
 }
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with our site (newsroom/admin_site.py): sign-in in two steps.
+    "newsroom.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -72,6 +73,11 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_tasks_db",
+    # Staff two-factor sign-in (newsroom/two_factor.py); before "newsroom", whose admin module
+    # unregisters their device admins.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "newsroom",
     "caching",
     "images",
@@ -99,6 +105,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(); then a session that owes a second step is anonymous.
+    "django_otp.middleware.OTPMiddleware",
+    "newsroom.two_factor.UnverifiedSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.outage.DatabaseOutageMiddleware",  # 503, not 500, while the database is down
@@ -342,6 +351,16 @@ NEWSROOM_ADMIN_PATH = os.environ.get("DJANGO_ADMIN_PATH", "admin").strip().strip
 # Failed sign-ins allowed per account and per address, as (failures, per this many seconds).
 LOGIN_LIMIT_PER_ACCOUNT = env_rate("DJANGO_LOGIN_LIMIT_PER_ACCOUNT", (5, 900))
 LOGIN_LIMIT_PER_IP = env_rate("DJANGO_LOGIN_LIMIT_PER_IP", (20, 900))
+# Two-factor sign-in (newsroom/two_factor.py): an account with an authenticator app confirmed
+# signs in with its password and then a code. Required, Editors and superusers must set it up
+# before the admin opens anything else; on in production, like the other security settings.
+NEWSROOM_TWO_FACTOR_REQUIRED = env_bool("DJANGO_TWO_FACTOR_REQUIRED", PRODUCTION)
+# The name the authenticator app shows beside the account.
+OTP_TOTP_ISSUER = NEWSROOM_SITE_NAME
+# django-otp's own throttling would refuse a right code after a wrong one without saying why;
+# the sign-in limits above count wrong codes as wrong passwords instead, with their message.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 # Staff sessions end after this many hours without a request (newsroom/sessions.py renews them
 # while in use), so an unattended desk does not stay signed in for Django's default two weeks.
 SESSION_COOKIE_AGE = int(float(os.environ.get("DJANGO_SESSION_IDLE_HOURS", "8")) * 3600)

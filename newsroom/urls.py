@@ -7,13 +7,11 @@ from django.urls import include, path
 from articles.cache_keys import SITEMAPS
 from articles.sitemaps import news_sitemaps, sitemaps
 from caching.pages import EVERY_PAGE, cache_tagged
-from newsroom.login_limits import LimitedLoginForm
 from newsroom.robots import robots_txt
 
 admin.site.site_header = f"{settings.NEWSROOM_SITE_NAME} administration"
 admin.site.site_title = settings.NEWSROOM_SITE_NAME
 admin.site.index_title = "Newsroom desk"
-admin.site.login_form = LimitedLoginForm
 
 urlpatterns = [
     path(settings.NEWSROOM_ADMIN_PATH, admin.site.urls),

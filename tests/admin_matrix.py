@@ -21,6 +21,7 @@ from comments.models import Comment, Commenter, CommentReport, PrivacyRequest, e
 from newsroom.models import OutgoingEmail
 from tests.admin_forms import form_data
 from tests.factories import (
+    log_in_verified,
     make_api_key,
     make_article,
     make_author,
@@ -32,6 +33,7 @@ from tests.factories import (
     make_section,
     make_topic,
     make_user,
+    turn_on_two_factor,
 )
 
 ROLES = ["anonymous", "writer", "moderator", "editor", "superuser"]
@@ -48,6 +50,8 @@ WATCHED_APPS = {
     "django_tasks_database",
     "images",
     "newsroom",
+    "otp_static",
+    "otp_totp",
     "taggit",
 }
 
@@ -259,6 +263,22 @@ class World:
     @cached_property
     def spare_user(self):
         return make_user(username="matrix-intern", first_name="Ivy")
+
+    @cached_property
+    def lost_phone(self):
+        """Return a colleague with two-factor on, whose phone is lost."""
+        user = make_user(group="Writers", username="matrix-lost-phone")
+        turn_on_two_factor(user)
+        return user
+
+    def role_two_factor(self):
+        """Turn two-factor on for the role's user, in a session that gave a code; return the
+        app and the recovery codes (None for the anonymous reader)."""
+        if self.role_user is None:
+            return None, []
+        app, codes = turn_on_two_factor(self.role_user)
+        log_in_verified(self.client, self.role_user, app)
+        return app, codes
 
 
 def database_state():

@@ -3,11 +3,15 @@
 import io
 import itertools
 import re
+import time
 from datetime import timedelta
 
 from django.contrib.auth.models import Group, Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from PIL import Image as PillowImage
 
 from articles.models import (
@@ -23,7 +27,7 @@ from articles.models import (
 from images.models import Image
 from images.tasks import make_renditions
 from images.uploads import clean_upload
-from newsroom import roles
+from newsroom import roles, two_factor
 
 _numbers = itertools.count(1)
 
@@ -158,6 +162,35 @@ def make_user(*, group=None, **kwargs):
         ensure_role_groups()
         user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def turn_on_two_factor(user):
+    """Give the account a confirmed authenticator app and recovery codes; return both."""
+    app = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    return app, two_factor.new_recovery_codes(user)
+
+
+def app_code(app, steps=0):
+    """Return the code the app shows now, or ``steps`` periods of 30 seconds from now."""
+    app.refresh_from_db()  # the drift a sign-in may have adjusted
+    totp = TOTP(app.bin_key, app.step, app.t0, app.digits, app.drift)
+    totp.time = time.time() + steps * app.step
+    return f"{totp.token():0{app.digits}d}"
+
+
+def unused_app_code(app):
+    """Return the first code of the app's not used yet: now's, or the next period's."""
+    app.refresh_from_db()
+    now = TOTP(app.bin_key, app.step, app.t0, app.digits, app.drift).t()
+    return app_code(app, steps=max(0, app.last_t + 1 - now))
+
+
+def log_in_verified(client, user, device):
+    """Sign ``client`` in as ``user`` with a session that has given ``device``'s code."""
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
 
 
 def ensure_role_groups():

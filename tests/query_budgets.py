@@ -6,7 +6,7 @@ tests beside each page). A page that needs one more query changes its number her
 
 Readers' pages are counted for an anonymous reader with the page cache off. Staff pages count
 the signed-in request's own queries too: the session (none when sessions are cached in Redis,
-whose copy the sign-in wrote), the user, and their permissions.
+whose copy the sign-in wrote), the two-factor check, the user, and their permissions.
 """
 
 from django.conf import settings
@@ -97,9 +97,26 @@ READERS = {
 }
 
 
+# Every signed-in request asks once whether its session is signed in as its account needs
+# (newsroom/two_factor.py): the device the session gave a code with, or else whether the
+# account has an authenticator app.
+TWO_FACTOR_CHECK = 1
+
+
 def staff(page):
-    """Return a staff page's number of queries, its session's included."""
-    return _session_queries() + STAFF[page]
+    """Return a staff page's number of queries, its session's and two-factor check included."""
+    return _session_queries() + TWO_FACTOR_CHECK + STAFF[page]
+
+
+def sign_in(page):
+    """Return a sign-in page's number of queries, its session's included."""
+    return _session_queries() + SIGN_IN[page]
+
+
+SIGN_IN = {
+    # The account whose password this session checked, and whether it has an app.
+    "code page": 2,
+}
 
 
 # Without the session: the user, their permissions (user and group), then the page's own.
@@ -126,6 +143,12 @@ STAFF = {
     # The page of records with who handled them, and the count for the page numbers (twice:
     # the filtered and the full count).
     "privacy request list": 6,
+    # Two-factor sign-in (newsroom/admin_two_factor.py), for a Writer: the user and their
+    # permissions; the key being set up is in the session, and whether the account has an app
+    # was the check's question.
+    "two-factor set-up": 3,
+    # Once on: the same, and the recovery codes left.
+    "two-factor status": 4,
 }
 
 

@@ -33,6 +33,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tasks_db.models import DBTaskResult
 
 from api.models import ApiKey
@@ -47,6 +51,7 @@ from comments.models import (
     PrivacyRequest,
 )
 from images.models import Image
+from newsroom.admin_two_factor import NEW_KEY
 from newsroom.models import OutgoingEmail
 from tests.admin_forms import form_errors
 from tests.admin_matrix import (
@@ -58,7 +63,7 @@ from tests.admin_matrix import (
     changed_tables,
     database_state,
 )
-from tests.factories import make_api_key, upload
+from tests.factories import app_code, make_api_key, upload
 
 GET, POST = "GET", "POST"
 
@@ -547,6 +552,61 @@ def user_add(world):
     return Call(url, data, effect=lambda: User.objects.filter(username="matrix-newcomer").exists())
 
 
+# Two-factor sign-in: every staff member's own; a reset is a superuser's.
+
+
+def forged_code(world):
+    """Post a code with no password step before it: it signs nobody in."""
+    return Call(
+        _url("login_code"),
+        {"code": "123456"},
+        effect=lambda: DEVICE_ID_SESSION_KEY in world.client.session,
+    )
+
+
+def two_factor_on(world):
+    url = _url("two_factor")
+    world.client.get(url)  # the key to set up waits in the session
+    key = world.client.session.get(NEW_KEY)
+    code = f"{TOTP(bytes.fromhex(key)).token():06d}" if key else "123456"
+    user = world.role_user
+    return Call(url, {"code": code}, effect=lambda: TOTPDevice.objects.filter(user=user).exists())
+
+
+def two_factor_page(name):
+    def build(world):
+        world.role_two_factor()
+        return Call(_url(name))
+
+    return build
+
+
+def new_recovery_codes(world):
+    app, codes = world.role_two_factor()
+    return Call(
+        _url("two_factor_recovery_codes"),
+        effect=lambda: app is not None and not StaticToken.objects.filter(token=codes[0]).exists(),
+    )
+
+
+def two_factor_off(world):
+    app, _codes = world.role_two_factor()
+    user = world.role_user
+    return Call(
+        _url("two_factor_off"),
+        {"password": "a-long-test-passphrase", "code": app_code(app) if app else "123456"},
+        effect=lambda: user is not None and not TOTPDevice.objects.filter(user=user).exists(),
+    )
+
+
+def two_factor_reset(world):
+    user = world.lost_phone
+    return Call(
+        _url("auth_user_two_factor_reset", user.pk),
+        effect=lambda: not TOTPDevice.objects.filter(user=user).exists(),
+    )
+
+
 def user_password(world):
     user = world.spare_user
     url = _url("auth_user_password_change", user.pk)
@@ -624,6 +684,24 @@ ROWS = [
     Row("auth.user:delete_selected", POST, delete_selected(User, "spare_user"),
         "login refused refused refused done"),
     Row("auth/user/<path:object_id>/", GET, old_change_address(User), "login 302 302 302 302"),
+    Row("auth_user_two_factor_reset", GET, page("auth_user_two_factor_reset", "lost_phone"),
+        "login 403 403 403 200"),
+    Row("auth_user_two_factor_reset", POST, two_factor_reset,
+        "login refused refused refused done"),
+
+    # Two-factor sign-in: the code step follows a password step only (there is none here);
+    # each staff member sets up and turns off their own.
+    Row("login_code", GET, page("login_code"), "403 403 403 403 403"),
+    Row("login_code", POST, forged_code, "refused refused refused refused refused"),
+    Row("two_factor", GET, page("two_factor"), "login 200 200 200 200"),
+    Row("two_factor", GET, two_factor_page("two_factor"), "login 200 200 200 200", "on"),
+    Row("two_factor", POST, two_factor_on, "login done done done done"),
+    Row("two_factor_recovery_codes", GET, two_factor_page("two_factor_recovery_codes"),
+        "login 405 405 405 405"),
+    Row("two_factor_recovery_codes", POST, new_recovery_codes, "login done done done done"),
+    Row("two_factor_off", GET, two_factor_page("two_factor_off"), "login 200 200 200 200"),
+    Row("two_factor_off", GET, page("two_factor_off"), "login 302 302 302 302", "off"),
+    Row("two_factor_off", POST, two_factor_off, "login done done done done"),
 
     # Sections and authors: Writers see them, Editors run them, Moderators have no business.
     Row("articles_section_changelist", GET, page("articles_section_changelist"),

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from images.models import Image
-from tests.factories import image_bytes, make_section, make_user
+from tests.factories import image_bytes, make_section, make_user, turn_on_two_factor
 
 from .checks import assert_self_contained
 
@@ -32,6 +32,7 @@ def _article():
 
 def test_an_editor_writes_previews_schedules_publishes_and_corrects_a_story(page, reader, log_in):
     editor = make_user(group="Editors")
+    turn_on_two_factor(editor)  # log_in types the app's code on the second page
     make_section(name="World", slug="world")
 
     # A picture for the image library.

@@ -3,11 +3,13 @@ that uses it, checked with axe-core in a real browser once the page's scripts ha
 widgets (the rich-text editor, the autocomplete boxes, the two-box pickers): no serious or
 critical problem, and the controls that had none carry the names a screen reader should read."""
 
+from base64 import b32decode
 from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django_otp.oath import TOTP
 
 from articles.models import FrontPage, SectionPin, TopStory
 from articles.revisions import record_revision
@@ -23,6 +25,7 @@ from tests.factories import (
     make_topic,
     make_user,
     relate,
+    turn_on_two_factor,
 )
 
 from .checks import DESKTOP, assert_self_contained, axe_violations, describe
@@ -133,8 +136,59 @@ def newsroom():
         page.get_by_role("button", name="Run").click()
         page.get_by_role("heading", name="Unpublish these articles?").wait_for()
 
+    # Two-factor sign-in: a colleague who has it on, for the code step and the reset.
+    ravi = make_user(group="Writers", username="ravi")
+    turn_on_two_factor(ravi)
+
+    def code_step(page):
+        page.goto(_admin("login"))
+        page.get_by_label("Username").fill("ravi")
+        page.get_by_label("Password").fill("a-long-test-passphrase")
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(f"**{_admin('login_code')}")
+
+    def code_step_wrong_code(page):
+        page.get_by_label("Code from your authenticator app").fill("12345")
+        page.get_by_role("button", name="Sign in").click()
+        page.locator(".errorlist").wait_for()
+
+    def code_step_recovery(page):
+        page.get_by_role("link", name="No phone to hand? Use a recovery code").click()
+        page.get_by_label("Recovery code").wait_for()
+
+    def code_step_elsewhere(page):
+        page.context.clear_cookies()
+        page.goto(_admin("login_code"))
+
+    def set_up_wrong_code(page):
+        page.goto(_admin("two_factor"))
+        page.get_by_label("Code from the app").fill("abc")
+        page.get_by_role("button", name="Turn on two-factor sign-in").click()
+        page.locator(".errorlist").wait_for()
+
+    def recovery_codes(page):
+        # As a person with an app does: the key written out on the page, then its code.
+        page.goto(_admin("two_factor"))
+        key = b32decode(page.locator("#two-factor-key").inner_text().replace(" ", ""))
+        page.get_by_label("Code from the app").fill(f"{TOTP(key).token():06d}")
+        page.get_by_role("button", name="Turn on two-factor sign-in").click()
+        page.locator("#recovery-codes").wait_for()
+
+    editor = make_user(group="Editors")
+    turn_on_two_factor(editor)  # signs in with a code
+
     return [
-        ("anyone", None, [("login", _admin("login"))]),
+        (
+            "anyone",
+            None,
+            [
+                ("login", _admin("login")),
+                ("sign-in code step", code_step, [("textbox", "Code from your authenticator app")]),
+                ("sign-in code step, a wrong code", code_step_wrong_code),
+                ("sign-in code step, a recovery code", code_step_recovery),
+                ("sign-in code step, no password step", code_step_elsewhere),
+            ],
+        ),
         (
             "writer",
             writer,
@@ -143,11 +197,20 @@ def newsroom():
                 ("password change", _admin("password_change")),
                 ("article add", _admin("articles_article_add")),
                 ("article view (live, read only)", _admin("articles_article_change", story.pk)),
+                (
+                    "two-factor set-up",
+                    _admin("two_factor"),
+                    [("img", "QR code to scan with your authenticator app")],
+                ),
+                ("two-factor set-up, a wrong code", set_up_wrong_code),
+                ("two-factor recovery codes", recovery_codes),
+                ("two-factor on", _admin("two_factor")),
+                ("two-factor turn off", _admin("two_factor_off")),
             ],
         ),
         (
             "editor",
-            make_user(group="Editors"),
+            editor,
             [
                 ("index", _admin("index")),
                 ("articles app", _admin("app_list", "articles")),
@@ -264,6 +327,7 @@ def newsroom():
                 ("user list", _admin("auth_user_changelist")),
                 ("user add", _admin("auth_user_add")),
                 ("user change", _admin("auth_user_change", staff.pk)),
+                ("two-factor reset", _admin("auth_user_two_factor_reset", ravi.pk)),
                 ("group list", _admin("auth_group_changelist")),
                 ("group add", _admin("auth_group_add")),
                 ("group change", _admin("auth_group_change", group.pk)),

@@ -156,6 +156,11 @@ FORMS = {
             ("_save", "Save"),
         ],
     ),
+    # Setting up two-factor sign-in (newsroom/admin_two_factor.py): a code for the key that
+    # waits in the session.
+    "two-factor-set-up": Form(
+        "post", lambda staff: reverse("admin:two_factor"), lambda staff: [("code", "123456")]
+    ),
 }
 # Each field of each form by itself, as a superuser, who may open every one of them.
 FIELDS = [
@@ -173,6 +178,7 @@ FIELDS = [
         "revision-restore": ["version"],
         "preview-link": ["hours"],
         "image-picker": ["q", "page", "CKEditorFuncNum"],
+        "two-factor-set-up": ["code"],
         "comment-policy": [
             "block_words",
             "moderation_words",
