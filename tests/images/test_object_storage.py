@@ -90,7 +90,7 @@ def test_an_upload_and_its_renditions_land_in_the_bucket(upload_image, object_st
     response = upload_image(_photo_with_gps())
     assert response.status_code == 302
     image = Image.objects.get()
-    assert image.renditions.count() == 11  # 3 widths, 2 crops in 2 formats; the social JPEG
+    assert image.renditions.count() == 11  # 3 widths and 2 crops, in 2 formats; the social JPEG
     assert object_storage.names() == _stored_names(image)
     for name in object_storage.names():
         assert object_storage.content_type(name) == CONTENT_TYPES[name.rpartition(".")[2]]
