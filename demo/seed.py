@@ -118,7 +118,10 @@ def _author(entry, report):
     )
     if created:
         portrait = artwork.draw_portrait(author.name, author.slug)
-        author.photo.save(f"{author.slug}.png", ContentFile(portrait))
+        # Named, or Django cannot read the width and height from the content, leaves them
+        # empty, and opens the file to measure it each time the author is loaded.
+        name = f"{author.slug}.png"
+        author.photo.save(name, ContentFile(portrait, name=name))
     report.count("authors", created)
     return author
 

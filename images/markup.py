@@ -1,6 +1,6 @@
 """The <picture> element for a library image, shared by templates' picture() and article bodies."""
 
-from django.core.files.storage import default_storage
+from django.conf import settings
 from django.utils.html import format_html, format_html_join
 
 from . import renditions as plans
@@ -36,7 +36,8 @@ def picture_html(
     if renditions is None:
         # The address of each file is worked out once, not on every page that shows it.
         index = tuple(tuple(entry.values()) for entry in image.rendition_index)
-        where = default_storage.base_url  # a test, or another storage, may move the files
+        # Every storage serves its files at MEDIA_URL; a test, or a CDN, may move it.
+        where = settings.MEDIA_URL
         key = (where, image.pk, image.file.name, image.width, image.height, image.alt_text)
         key += (index, options)
         if (made := _MADE.get(key)) is None:

@@ -27,6 +27,7 @@ class Image(models.Model):
     )
     width = models.PositiveIntegerField(editable=False)
     height = models.PositiveIntegerField(editable=False)
+    file_size = models.PositiveIntegerField("size in bytes", null=True, editable=False)
     alt_text = models.CharField(
         "alt text",
         max_length=250,
@@ -68,6 +69,9 @@ class Image(models.Model):
 
     def save(self, *args, **kwargs):
         before = self._saved_source
+        if self.file and (before is None or before[0] != self.file.name):
+            # A new file: its size is known now, before it is stored, and feeds need it.
+            self.file_size = self.file.size
         super().save(*args, **kwargs)
         self._saved_source = self._source()
         if before != self._saved_source:
@@ -98,6 +102,7 @@ class Image(models.Model):
                 "width": rendition.width,
                 "height": rendition.height,
                 "name": rendition.file.name,
+                "file_size": rendition.file_size,
             }
             for rendition in self.renditions.order_by("spec", "format")
         ]
@@ -115,6 +120,7 @@ class Image(models.Model):
             width=self.width,
             height=self.height,
             name=self.file.name,
+            file_size=self.file_size,
         )
 
     def social_rendition(self):
@@ -134,14 +140,13 @@ class StoredRendition:
     width: int
     height: int
     name: str
+    # Bytes, as stored when the file was saved: asking the storage would cost a request per
+    # picture in object storage. None for a file saved before sizes were kept.
+    file_size: int | None = None
 
     @property
     def url(self):
         return default_storage.url(self.name)
-
-    @property
-    def size(self):
-        return default_storage.size(self.name)
 
 
 def rendition_path(rendition, filename):
@@ -160,6 +165,7 @@ class Rendition(models.Model):
     file = models.FileField(upload_to=rendition_path, max_length=255)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
+    file_size = models.PositiveIntegerField("size in bytes", null=True, editable=False)
 
     class Meta:
         ordering = ["spec", "format"]

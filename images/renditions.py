@@ -176,6 +176,7 @@ def _store(image, item, image_format, content, name):
         format=image_format,
         width=item.size[0],
         height=item.size[1],
+        file_size=len(content),
     )
     rendition.file.save(name, ContentFile(content), save=False)
     try:

@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
+from newsroom.storage_url import media_origins, object_storage
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -267,8 +269,15 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
-MEDIA_URL = "/media/"
+# Uploaded images and their renditions: in DJANGO_MEDIA_ROOT on this machine, served at
+# /media/ by scripts/serve (the web server in front in production), unless MEDIA_STORAGE_URL
+# names an S3 bucket that every app server and worker shares (newsroom/storage_url.py). Pages
+# then point at DJANGO_MEDIA_URL, a CDN in front of the bucket.
+MEDIA_URL = (os.environ.get("DJANGO_MEDIA_URL", "").strip().rstrip("/") or "/media") + "/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_STORAGE_URL = os.environ.get("MEDIA_STORAGE_URL", "").strip()
+if MEDIA_STORAGE_URL:
+    STORAGES["default"] = object_storage(MEDIA_STORAGE_URL, MEDIA_URL)
 
 # HTTPS. Each defaults to on in production and can be turned off one by one, e.g.
 # DJANGO_SECURE_SSL_REDIRECT=0 when the proxy in front already redirects.
@@ -309,8 +318,14 @@ SECURE_CSP = {
     # The hash is the rich-text editor's (Tiptap's) small base stylesheet, which it adds to the
     # page as a <style> element; tests/browser/test_admin_policy.py fails if an upgrade changes it.
     "style-src": [CSP.SELF, CSP.NONCE, "'sha256-PlumsSlvJ7vvWzjqibGAYKq92O3y/4JTxWWsWJvyUYA='"],
-    # data: for the small icons the admin's and the editor's stylesheets embed.
-    "img-src": [CSP.SELF, "data:", *env_list("DJANGO_CSP_IMG_SRC", "")],
+    # data: for the small icons the admin's and the editor's stylesheets embed; the media CDN,
+    # when pictures come from one (DJANGO_MEDIA_URL).
+    "img-src": [
+        CSP.SELF,
+        "data:",
+        *media_origins(MEDIA_URL),
+        *env_list("DJANGO_CSP_IMG_SRC", ""),
+    ],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
     "media-src": [CSP.SELF],

@@ -2,7 +2,9 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
+from django.core.files.storage import FileSystemStorage
 from django.urls import include, path
+from django.utils.module_loading import import_string
 
 from articles.cache_keys import SITEMAPS
 from articles.sitemaps import news_sitemaps, sitemaps
@@ -41,8 +43,10 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
-# Local development only; in production the web server or object storage serves media.
-urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Local development only, with the files on this machine's disk: in production the web server
+# or the CDN in front of the object storage serves them (static() adds nothing unless DEBUG).
+if issubclass(import_string(settings.STORAGES["default"]["BACKEND"]), FileSystemStorage):
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 # A database outage that surfaces outside a view (saving the session, say) still gets the 503
 # page; any other error gets the 500 page (newsroom/outage.py).

@@ -5,6 +5,9 @@ import pytest
 
 from tests.factories import make_user
 
+# moto's S3 server and the object_storage fixture, for any test that stores files there.
+from tests.object_storage import object_storage, s3_server  # noqa: F401
+
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):

@@ -34,7 +34,8 @@ def _production_env(**extra):
     clean = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "GRANIAN_")) and k != "PORT"
+        if not k.startswith(("DJANGO_", "DATABASE_", "REDIS_", "GRANIAN_", "MEDIA_"))
+        and k != "PORT"
     }
     return clean | {
         "DJANGO_DEBUG": "0",
@@ -57,6 +58,16 @@ def _manage(*args, env, timeout=120):
 
 def test_deploy_checks_find_nothing_in_production():
     result = _manage("check", "--deploy", "--fail-level", "WARNING", env=_production_env())
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_deploy_checks_find_nothing_with_media_in_object_storage():
+    env = _production_env(
+        MEDIA_STORAGE_URL="s3://newsroom-media/site?region_name=eu-west-1",
+        DJANGO_MEDIA_URL="https://media.example.com/site/",
+    )
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import feedparser
 import pytest
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +15,7 @@ from tests.factories import (
     make_author,
     make_comment,
     make_draft,
+    make_image,
     make_scheduled,
     make_section,
     make_topic,
@@ -82,7 +84,7 @@ def test_entry_carries_the_article(client, settings, name):
     (widest,) = [r for r in article.lead_image.renditions_for(None) if r.width == 640]
     assert enclosure.href == f"http://testserver{widest.url}"
     assert enclosure.type == "image/jpeg"
-    assert int(enclosure.length) == widest.size
+    assert int(enclosure.length) == widest.file_size
 
 
 def test_rss_entry_names_every_author(client):
@@ -108,12 +110,30 @@ def test_entry_without_authors_or_image_has_neither(client, name):
 
 
 @pytest.mark.parametrize("name", FEED_NAMES)
-def test_missing_image_file_drops_the_enclosure(client, name):
+def test_the_enclosure_length_asks_nothing_of_the_storage(client, monkeypatch, name):
+    # In object storage each question would be a request, for every story in the feed.
     article = make_article(image=True)
-    for rendition in article.lead_image.renditions.all():
-        rendition.file.delete(save=False)
+    widest = article.lead_image.renditions.get(spec="w640", format="jpeg")
+    storage = type(default_storage._wrapped)
+    for method in ("size", "exists", "open"):
+        monkeypatch.setattr(storage, method, _storage_asked)
     (entry,) = _feed(client, name).entries
-    assert entry.enclosures == []
+    (enclosure,) = entry.enclosures
+    assert int(enclosure.length) == widest.file_size > 0
+
+
+@pytest.mark.parametrize("name", FEED_NAMES)
+def test_before_its_renditions_the_original_is_enclosed(client, name):
+    image = make_image(size=(640, 360), renditions=False)
+    make_article(lead_image=image)
+    (entry,) = _feed(client, name).entries
+    (enclosure,) = entry.enclosures
+    assert enclosure.href == f"http://testserver{image.file.url}"
+    assert int(enclosure.length) == image.file.size == image.file_size
+
+
+def _storage_asked(*args, **kwargs):
+    raise AssertionError("the feed asked the storage about a file")
 
 
 @pytest.mark.parametrize("name", FEED_NAMES)

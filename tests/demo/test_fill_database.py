@@ -12,6 +12,7 @@ from articles.models import Article, ArticleRevision, Section
 from articles.revisions import snapshot
 from articles.search import search_articles
 from comments.models import Comment, body_fingerprint, normalise_email
+from images.models import Image
 from richtext.plain import plain_text
 from richtext.sanitize import sanitize_body
 from tests.factories import make_article
@@ -142,3 +143,15 @@ def test_refuses_a_database_with_real_articles_unless_forced(settings):
         _fill()
     _fill(force=True)
     assert Article.objects.count() == 61
+
+
+def test_generated_pictures_go_to_object_storage(
+    object_storage, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _fill(articles=5, comments=10)
+    images = Image.objects.prefetch_related("renditions")
+    assert len(images) == 2
+    renditions = {r.file.name for image in images for r in image.renditions.all()}
+    assert renditions
+    assert object_storage.names() == {image.file.name for image in images} | renditions
