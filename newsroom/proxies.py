@@ -20,6 +20,22 @@ def _address(text):
         return None
 
 
+def networks(values):
+    """Return the networks named by addresses or networks written as text (e.g. "10.0.0.0/8")."""
+    return [ipaddress.ip_network(value, strict=False) for value in values]
+
+
+def is_within(text, trusted):
+    """Return True if the address written in ``text`` is in one of the networks."""
+    address = _address(text)
+    if address is None:
+        return False
+    # An IPv4 client of a server listening on IPv6 shows as ::ffff:a.b.c.d.
+    if address.version == 6 and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return any(address in network for network in trusted)
+
+
 def client_address(remote_addr, forwarded_for, trusted):
     """Return the address of the nearest client that is not one of the ``trusted`` networks."""
     nearest = _address(remote_addr)
@@ -39,10 +55,7 @@ class ClientAddressMiddleware:
         if not settings.NEWSROOM_TRUSTED_PROXIES:
             raise MiddlewareNotUsed
         self.get_response = get_response
-        self.trusted = [
-            ipaddress.ip_network(network, strict=False)
-            for network in settings.NEWSROOM_TRUSTED_PROXIES
-        ]
+        self.trusted = networks(settings.NEWSROOM_TRUSTED_PROXIES)
 
     def __call__(self, request):
         request.META["REMOTE_ADDR"] = client_address(
