@@ -16,6 +16,7 @@ import uuid
 
 from django.conf import settings
 from django.core.exceptions import MiddlewareNotUsed
+from django.core.signals import request_finished
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
 
@@ -45,16 +46,21 @@ class RequestIdMiddleware:
         if settings.NEWSROOM_LOG_FORMAT != "json":
             raise MiddlewareNotUsed  # plain log lines have no place for it
         self.get_response = get_response
+        request_finished.connect(forget_request_id, dispatch_uid="newsroom-request-id")
 
     def __call__(self, request):
         request_id = request_id_from(request.META.get("HTTP_X_REQUEST_ID"))
-        token = _request_id.set(request_id)
-        try:
-            response = self.get_response(request)
-        finally:
-            _request_id.reset(token)
+        # Kept past this middleware's return, until the response is closed: Django logs each
+        # 4xx and 5xx answer ("Not Found: /x") once the whole stack has answered.
+        _request_id.set(request_id)
+        response = self.get_response(request)
         response[HEADER] = request_id
         return response
+
+
+def forget_request_id(**kwargs):
+    """Let the thread's next lines, until its next request, carry no id (request_finished)."""
+    _request_id.set(None)
 
 
 class RequestIdFilter(logging.Filter):
