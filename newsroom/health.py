@@ -10,10 +10,14 @@ the process: a database outage must not get every app server restarted.
      "checks": {
         "primary": {"state": "ok" | "down", "seconds": 0.0011},
         "redis":   {"state": "ok" | "down", "seconds": 0.0004},      (with REDIS_URL only)
-        "worker":  {"state": "ok" | "late" | "unknown" | "off", "seconds": 0.0008,
+        "worker":  {"state": "ok" | "late" | "down" | "unknown" | "off", "seconds": 0.0008,
                     "last_beat_seconds_ago": 12},
         "replicas": [{"name": "replica 1", "state": "ok" | "lagging" | "down",
                       "lag_seconds": 0.4, "seconds": 0.0009}]}}
+
+The worker is "late" when its last beat is three intervals old (or it never beat), "down" when
+the beat cannot be read, "unknown" while the primary, which keeps it, is down, and "off"
+without a heartbeat.
 
 It answers 503 when the site cannot serve: the primary database is down, or Redis is, which
 then holds the page cache, the sessions and the rate limits (every request reads it). A late

@@ -22,8 +22,9 @@ class ProbeMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
         # Parsed once, as the app loads: a mistyped address stops it from starting.
-        self.allowed = networks(settings.NEWSROOM_METRICS_ALLOWED)
-        self.trusted = networks(settings.NEWSROOM_TRUSTED_PROXIES)
+        allowed, trusted = settings.NEWSROOM_METRICS_ALLOWED, settings.NEWSROOM_TRUSTED_PROXIES
+        self.allowed = networks(allowed, setting="DJANGO_METRICS_ALLOWED")
+        self.trusted = networks(trusted, setting="DJANGO_TRUSTED_PROXIES")
         self.scrape = scrape.metrics_view()
         self.answers = {"/healthz": healthz, "/readyz": readyz, METRICS_PATH: self.metrics}
 

@@ -10,7 +10,7 @@ nothing.
 import ipaddress
 
 from django.conf import settings
-from django.core.exceptions import MiddlewareNotUsed
+from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
 
 
 def _address(text):
@@ -20,9 +20,13 @@ def _address(text):
         return None
 
 
-def networks(values):
-    """Return the networks named by addresses or networks written as text (e.g. "10.0.0.0/8")."""
-    return [ipaddress.ip_network(value, strict=False) for value in values]
+def networks(values, *, setting):
+    """Return the networks named by addresses or networks written as text (e.g. "10.0.0.0/8");
+    refuse to start on one that is neither, naming the setting to fix."""
+    try:
+        return [ipaddress.ip_network(value, strict=False) for value in values]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{setting}: {error}") from error
 
 
 def is_within(text, trusted):
@@ -55,7 +59,7 @@ class ClientAddressMiddleware:
         if not settings.NEWSROOM_TRUSTED_PROXIES:
             raise MiddlewareNotUsed
         self.get_response = get_response
-        self.trusted = networks(settings.NEWSROOM_TRUSTED_PROXIES)
+        self.trusted = networks(settings.NEWSROOM_TRUSTED_PROXIES, setting="DJANGO_TRUSTED_PROXIES")
 
     def __call__(self, request):
         request.META["REMOTE_ADDR"] = client_address(

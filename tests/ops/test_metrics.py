@@ -7,6 +7,7 @@ import textwrap
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -244,3 +245,9 @@ def test_counts_of_several_processes_add_up(tmp_path):
     assert samples("newsroom_requests_total", view="healthz", status="200") == 6
     assert samples("newsroom_request_duration_seconds_count", view="healthz") == 6
     assert len(list(folder.iterdir())) >= 3  # a file per process and kind of metric
+
+
+def test_a_mistyped_address_stops_the_site_from_starting(client, settings):
+    settings.NEWSROOM_METRICS_ALLOWED = ["10.0.0.0/8", "prometheus.internal"]
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_METRICS_ALLOWED"):
+        client.get("/healthz")
