@@ -41,6 +41,16 @@ def test_the_worker_runs_the_beat_and_queues_the_next(database_tasks, settings):
     assert _beat_at() == beat_at
 
 
+def test_only_the_last_beat_stays_in_the_task_results(database_tasks):
+    heartbeat_start()
+    for _ in range(3):
+        database_tasks()
+        DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+    done = DBTaskResult.objects.filter(task_path=HEARTBEAT_RUN).exclude(status="READY")
+    assert done.count() == 1
+    assert _waiting().count() == 1
+
+
 def test_only_one_beat_ever_waits(database_tasks):
     assert heartbeat_start() is True
     assert heartbeat_start() is False
