@@ -11,6 +11,8 @@ import urllib.request
 
 from django.conf import settings
 
+from newsroom import metrics
+
 logger = logging.getLogger(__name__)
 TIMEOUT_SECONDS = 2
 
@@ -24,4 +26,7 @@ def purge_front_caches(keys):
             with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as answer:
                 answer.read()
         except (urllib.error.URLError, OSError) as error:
+            metrics.front_cache_purge(sent=False)
             logger.warning("Could not purge %s from the front cache %s: %s", keys, url, error)
+        else:
+            metrics.front_cache_purge(sent=True)

@@ -1,10 +1,11 @@
 """The page cache's door: stored pages go out before any other layer of the site runs.
 
-First in MIDDLEWARE. A reader's request is looked up here, by its address, and a stored page
-is answered at once: no session, no URL resolving, no view. A page the site has just made is
-stored here too, on its way out, once every other layer has added its headers (the security
-policy, the ETag, the cache lifetimes), so that a stored page goes out exactly as it was made.
-Which pages may be stored is the views' say (pages.cache_for_readers marks them).
+High in MIDDLEWARE, under only the request's id, its metrics and the operators' probes. A
+reader's request is looked up here, by its address, and a stored page is answered at once: no
+session, no URL resolving, no view. A page the site has just made is stored here too, on its
+way out, once every other layer has added its headers (the security policy, the ETag, the
+cache lifetimes), so that a stored page goes out exactly as it was made. Which pages may be
+stored is the views' say (pages.cache_for_readers marks them).
 """
 
 import hashlib
@@ -13,6 +14,8 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import parse_http_date_safe
+
+from newsroom import metrics
 
 from . import store
 from .pages import mark_public, may_share, shareable
@@ -26,7 +29,9 @@ class PageCacheMiddleware:
         if not (settings.PAGE_CACHE_ENABLED and may_share(request)):
             return self.get_response(request)
         name = page_name(request)
-        if (entry := store.get(name)) is not None:
+        entry = store.get(name)
+        metrics.page_cache_lookup(request, hit=entry is not None)
+        if entry is not None:
             return _answer(request, entry)
         # Pages are checked against changes made after their request began.
         request.page_cache_started = store.clock()

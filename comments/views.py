@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from articles.models import Article
 from articles.views import render_article
-from newsroom import ratelimit
+from newsroom import metrics, ratelimit
 
 from . import policy, reporting, services
 from .forms import CommentForm
@@ -36,6 +36,15 @@ def _rate_limited(data, ip_address):
         for scope, identity, (limit, window) in limits
     ]
     return max(waits)
+
+
+# What the comments metric calls each status a new comment gets from the policy.
+OUTCOMES = {
+    Comment.Status.APPROVED: "published",
+    Comment.Status.PENDING: "held",
+    Comment.Status.SPAM: "spam",
+    Comment.Status.REJECTED: "rejected",
+}
 
 
 def _posted(request, comment):
@@ -81,22 +90,28 @@ def _sent_from_elsewhere(request):
 def post_comment(request, article_id):
     if request.user.is_authenticated:
         if refused := CsrfViewMiddleware(lambda request: None).process_view(request, None, (), {}):
+            metrics.comment_outcome("cross_site")
             return refused
     elif _sent_from_elsewhere(request):
+        metrics.comment_outcome("cross_site")
         return render(request, "comments/elsewhere.html", status=403)
     article = get_object_or_404(Article.objects.published().for_page(), pk=article_id)
     if reason := policy.comments_closed_reason(article):
+        metrics.comment_outcome("closed")
         context = {"article": article, "reason": reason, "text": request.POST.get("body", "")}
         return render(request, "comments/closed.html", context, status=403)
 
     form = CommentForm(request.POST, article=article)
     if not form.is_valid():
+        metrics.comment_outcome("invalid")
         return render_article(request, article, status=400, extra_context={"comment_form": form})
     data = form.cleaned_data
     if earlier := services.comment_find_submitted(data):
+        metrics.comment_outcome("duplicate")
         return _posted(request, earlier)  # the same form sent twice: stored once
 
     if until := policy.suspended_until(data["email"]):
+        metrics.comment_outcome("suspended")
         form.add_error(
             None,
             f"Comments from this email address are suspended until "
@@ -106,6 +121,7 @@ def post_comment(request, article_id):
 
     ip_address = _client_ip(request)
     if wait := _rate_limited(data, ip_address):
+        metrics.comment_outcome("rate_limited")
         minutes = max(1, round(wait / 60))
         form.add_error(
             None,
@@ -118,12 +134,13 @@ def post_comment(request, article_id):
         response["Retry-After"] = str(wait)
         return response
 
-    comment, _ = services.comment_submit(
+    comment, created = services.comment_submit(
         article=article,
         data=data,
         ip_address=ip_address,
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
     )
+    metrics.comment_outcome(OUTCOMES[comment.status] if created else "duplicate")
     return _posted(request, comment)
 
 

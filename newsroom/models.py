@@ -1,6 +1,9 @@
-"""The outbox: every email the site sends, kept until it has gone (newsroom/mail.py sends it)."""
+"""The outbox: every email the site sends, kept until it has gone (newsroom/mail.py sends it);
+and the task worker's heartbeat (newsroom/heartbeat.py)."""
 
-from django.db import models
+from contextlib import suppress
+
+from django.db import IntegrityError, models, transaction
 from django.db.models import Q
 
 
@@ -54,3 +57,30 @@ class OutgoingEmail(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.to}"
+
+
+class WorkerHeartbeat(models.Model):
+    """The task worker's one row: when a worker last showed it was alive, and the beat that
+    waits for one (newsroom/heartbeat.py), so that only ever one waits."""
+
+    ONLY = 1
+
+    beat_at = models.DateTimeField(null=True, blank=True)
+    next_run_at = models.DateTimeField(null=True, blank=True)
+    next_task_id = models.CharField(max_length=64, blank=True)
+
+    def __str__(self):
+        return f"Last beat at {self.beat_at}" if self.beat_at else "No beat yet"
+
+    @classmethod
+    def lock(cls):
+        """Return the row, locked until the current transaction ends (call it inside one).
+
+        An UPDATE takes the row's write lock at once, on SQLite too (which ignores SELECT …
+        FOR UPDATE), so two workers starting together queue one beat between them.
+        """
+        if not cls.objects.filter(pk=cls.ONLY).update(next_task_id=models.F("next_task_id")):
+            with suppress(IntegrityError), transaction.atomic():
+                cls.objects.create(pk=cls.ONLY)
+            cls.objects.filter(pk=cls.ONLY).update(next_task_id=models.F("next_task_id"))
+        return cls.objects.get(pk=cls.ONLY)

@@ -10,7 +10,7 @@ nothing.
 import ipaddress
 
 from django.conf import settings
-from django.core.exceptions import MiddlewareNotUsed
+from django.core.exceptions import ImproperlyConfigured, MiddlewareNotUsed
 
 
 def _address(text):
@@ -18,6 +18,26 @@ def _address(text):
         return ipaddress.ip_address(text.strip())
     except ValueError:
         return None
+
+
+def networks(values, *, setting):
+    """Return the networks named by addresses or networks written as text (e.g. "10.0.0.0/8");
+    refuse to start on one that is neither, naming the setting to fix."""
+    try:
+        return [ipaddress.ip_network(value, strict=False) for value in values]
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{setting}: {error}") from error
+
+
+def is_within(text, trusted):
+    """Return True if the address written in ``text`` is in one of the networks."""
+    address = _address(text)
+    if address is None:
+        return False
+    # An IPv4 client of a server listening on IPv6 shows as ::ffff:a.b.c.d.
+    if address.version == 6 and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return any(address in network for network in trusted)
 
 
 def client_address(remote_addr, forwarded_for, trusted):
@@ -39,10 +59,7 @@ class ClientAddressMiddleware:
         if not settings.NEWSROOM_TRUSTED_PROXIES:
             raise MiddlewareNotUsed
         self.get_response = get_response
-        self.trusted = [
-            ipaddress.ip_network(network, strict=False)
-            for network in settings.NEWSROOM_TRUSTED_PROXIES
-        ]
+        self.trusted = networks(settings.NEWSROOM_TRUSTED_PROXIES, setting="DJANGO_TRUSTED_PROXIES")
 
     def __call__(self, request):
         request.META["REMOTE_ADDR"] = client_address(

@@ -145,16 +145,6 @@ def replicas():
     return list(_replicas.values())
 
 
-def states():
-    """Return each replica's state for /readyz, asking every one afresh: name, state, lag."""
-    found = []
-    for replica in replicas():
-        replica.check()
-        lag = None if replica.lag is None else round(replica.lag, 3)
-        found.append({"name": replica.name, "state": replica.state, "lag_seconds": lag})
-    return found
-
-
 # The newest change readers can see, as a position in the primary's WAL
 
 

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from newsroom.storage_url import media_origins, object_storage
@@ -74,13 +75,15 @@ INSTALLED_APPS = [
     "django_prose_editor",
     "rest_framework",
     "drf_spectacular",
-    "django_tasks_db",
     # Staff two-factor sign-in (newsroom/two_factor.py); before "newsroom", whose admin module
     # unregisters their device admins.
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Before django_tasks_db, whose db_worker command newsroom's own takes the place of (it
+    # starts the worker's heartbeat, newsroom/heartbeat.py): the first app listed wins.
     "newsroom",
+    "django_tasks_db",
     "caching",
     "images",
     "articles",
@@ -90,8 +93,15 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a reader's stored page goes out before anything else runs, with the headers the
-    # layers below gave it when it was made (caching/middleware.py).
+    # With DJANGO_LOG_FORMAT=json: a request id on every log line and in X-Request-ID.
+    "newsroom.logs.RequestIdMiddleware",
+    # Counts and times every answer, the page cache's and the probes' included.
+    "newsroom.metrics.RequestMetricsMiddleware",
+    # /healthz, /readyz and /metrics, answered before the page cache, the host check and the
+    # HTTPS redirect, which a load balancer's or Prometheus's plain request would not pass.
+    "newsroom.probes.ProbeMiddleware",
+    # A reader's stored page goes out before anything else runs, with the headers the layers
+    # below gave it when it was made (caching/middleware.py).
     "caching.middleware.PageCacheMiddleware",
     # Next, so every later layer (rate limits, login limits, logs) sees the reader's address
     # rather than the proxy's.
@@ -174,6 +184,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A server that does not answer fails the request (the outage page, /readyz's "down") in
+    # seconds, instead of holding an app server thread for the system's TCP timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DJANGO_DB_CONNECT_TIMEOUT", "5"))
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while a writer commits; IMMEDIATE takes the write lock up front so
     # two writers queue instead of failing with "database is locked" half-way.
@@ -408,14 +424,32 @@ TASKS = {
 EMAIL_ATTEMPTS = 5
 EMAIL_RETRY_FIRST_WAIT_SECONDS = 60
 
+# The task worker records that it is alive every so many seconds (newsroom/heartbeat.py);
+# /readyz calls it late after three intervals without a beat. 0: no heartbeat.
+NEWSROOM_WORKER_HEARTBEAT_SECONDS = int(os.environ.get("NEWSROOM_WORKER_HEARTBEAT_SECONDS", "60"))
+
+# Logs go to standard error, as plain lines ("text") or, for a log collector, one JSON object a
+# line with the request's id (newsroom/logs.py).
+NEWSROOM_LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "").strip().lower() or "text"
+if NEWSROOM_LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured("DJANGO_LOG_FORMAT is either text or json")
+_console = {"class": "logging.StreamHandler"}
+if NEWSROOM_LOG_FORMAT == "json":
+    _console |= {"formatter": "json", "filters": ["request_id"]}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "newsroom.logs.json_formatter"}},
+    "filters": {"request_id": {"()": "newsroom.logs.RequestIdFilter"}},
+    "handlers": {"console": _console},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
     # Each task's start and finish is logged at INFO; only trouble is worth a line.
     "loggers": {"django.tasks": {"level": "WARNING"}},
 }
+
+# Who may read /metrics: addresses or networks, as newsroom/proxies.py finds the client's
+# (behind DJANGO_TRUSTED_PROXIES, the reader's own). Empty: no one, and nothing is counted.
+NEWSROOM_METRICS_ALLOWED = env_list("DJANGO_METRICS_ALLOWED", "127.0.0.1,::1")
 
 # Reader comments: the moderation policy (comments/policy.py). COMMENTS_PREMODERATE to
 # COMMENTS_DISPOSABLE_EMAIL_DOMAINS, and COMMENTS_CLOSE_AFTER_DAYS, give the policy's first

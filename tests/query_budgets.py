@@ -177,3 +177,15 @@ API_PARTNER = {
     # With live coverages among them: and every coverage's newest entries, in one query.
     "changes, ninjs, live coverage": 6,
 }
+
+
+# The operators' addresses, answered above the page cache and the sessions (newsroom/probes.py),
+# whatever the cache: Redis is asked no query, the cache table never.
+OPERATORS = {
+    # The process alone.
+    "healthz": 0,
+    # SELECT 1 on the primary, then the worker's last beat.
+    "readyz": 2,
+    # The tasks not finished, by queue and state, in one query; the worker's last beat.
+    "metrics": 2,
+}

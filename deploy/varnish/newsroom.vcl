@@ -62,6 +62,11 @@ sub vcl_recv {
         set req.http.x-purged = xkey.purge(req.http.xkey-purge);
         return (synth(200, "Purged " + req.http.x-purged + " pages"));
     }
+    if (req.url ~ "^/(healthz|readyz|metrics)(\?|$)") {
+        # The app's state, asked now: never from the cache. (Probes and Prometheus ask each
+        # app server directly; /metrics answers only the addresses the app lists.)
+        return (pass);
+    }
     if (req.method != "GET" && req.method != "HEAD") {
         return (pass);  # comment posts, reports, the admin's forms
     }
@@ -105,6 +110,11 @@ sub vcl_backend_error {
 
 sub vcl_deliver {
     unset resp.http.xkey;
+    if (obj.hits > 0) {
+        # The id of the request that fetched the page (DJANGO_LOG_FORMAT=json): this one never
+        # reached the app.
+        unset resp.http.X-Request-ID;
+    }
     if (obj.hits > 0) {
         set resp.http.X-Front-Cache = "hit";
     } else {

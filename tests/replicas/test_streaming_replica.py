@@ -6,9 +6,11 @@ then changes the primary: whoever is shown the old text was read from the replic
 """
 
 import html
+import json
 import re
 import secrets
 import time
+from unittest.mock import ANY
 
 from newsroom.replicas import STICKY_COOKIE
 from tests.replicas.conftest import Visitor
@@ -145,6 +147,11 @@ def test_a_lagging_replica_is_skipped_until_it_catches_up(replica_site):
             # A second behind, it is left out: readers get the primary's text.
             _until(lambda: _section_page(visitor) == after, what="reading from the primary")
             assert "Read replica 1 (replica1) is now lagging" in site.server_log()
+            ready = visitor.get("/readyz")
+            assert ready.status == 200
+            (replica,) = json.loads(ready.text)["checks"]["replicas"]
+            assert replica["name"] == "replica 1" and replica["state"] == "lagging"
+            assert replica["lag_seconds"] > 1
 
         _until(lambda: _reads_from_replica(site), what="reading from the replica again")
 
@@ -158,11 +165,20 @@ def test_a_replica_that_stops_between_checks_costs_readers_nothing(replica_site)
         site.replica.stop(mode="immediate")
         try:
             pages = [visitor.get(f"/world/?probe={secrets.token_hex(6)}") for _ in range(10)]
+            ready = visitor.get("/readyz")
         finally:
             site.replica.start()
 
         assert [page.status for page in pages] == [200] * 10
         assert "Read replica 1 (replica1) is now down" in site.server_log()
+        # Readers are served from the primary meanwhile: degraded, not unavailable.
+        assert ready.status == 200
+        answer = json.loads(ready.text)
+        assert answer["status"] == "degraded"
+        assert answer["checks"]["replicas"] == [
+            {"name": "replica 1", "state": "down", "lag_seconds": None, "seconds": ANY}
+        ]
+        assert answer["checks"]["primary"]["state"] == "ok"
         _until(lambda: _reads_from_replica(site), what="reading from the replica again")
 
 
