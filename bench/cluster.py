@@ -55,18 +55,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import load
+import report
 import run
 from postgres import PrivatePostgres, free_port
-from servers import stop_process
+from servers import stop_process, vcl_for
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 DATABASE = "newsroom_cluster"
-VCL = ROOT / "deploy" / "varnish" / "newsroom.vcl"
 RESULTS = ROOT / "bench" / "RESULTS.md"
-SECTION_START = "<!-- cluster.py: begin -->"
-SECTION_END = "<!-- cluster.py: end -->"
 PHASES = (
     "all up",
     "app server A killed",
@@ -114,7 +112,7 @@ def main():
                 results["phases"].append(cluster.phase(number, load_, args.seconds))
         finally:
             load_.stop()
-        results["readers"] = summarise_reads(results, load_.reads)
+        results["reads"] = summarise_reads(results, load_.reads)
         results["comments"] = load_.read_back(cluster.primary)
         results["minutes"] = round((time.monotonic() - started) / 60, 1)
 
@@ -125,7 +123,7 @@ def main():
     print("\n" + text)
     print(f"(raw figures: {work_results})")
     if args.write:
-        write_section(text)
+        write_section(results, text)
         print(f"Wrote the cluster section of {RESULTS}")
     missed = targets_missed(results)
     if missed:
@@ -220,23 +218,6 @@ class Varnish:
         }
 
 
-def vcl_for(backends):
-    """Return deploy/varnish/newsroom.vcl with these (name, port) app servers."""
-    source = VCL.read_text()
-    begin, end = "# app servers: begin\n", "# app servers: end\n"
-    head, rest = source.split(begin)
-    _, tail = rest.split(end)
-    block = "".join(
-        f'backend {name} {{\n    .host = "127.0.0.1";\n    .port = "{port}";\n'
-        "    .probe = healthz;\n    .connect_timeout = 2s;\n    .first_byte_timeout = 30s;\n}\n\n"
-        for name, port in backends
-    )
-    block += "sub vcl_init {\n    new app = directors.round_robin();\n"
-    block += "".join(f"    app.add_backend({name});\n" for name, _ in backends)
-    block += "}\n"
-    return head + begin + block + end + tail
-
-
 @dataclass
 class Cluster:
     primary: PrivatePostgres
@@ -260,8 +241,7 @@ class Cluster:
             **run.newsroom_env(work, redis_url=run.REDIS_URL),
             "DATABASE_URL": primary.url,
             "NEWSROOM_BASE_URL": f"http://127.0.0.1:{ports['cache 1']}",
-            "NEWSROOM_FRONT_CACHES": f"http://127.0.0.1:{ports['cache 1']}/,"
-            f"http://127.0.0.1:{ports['cache 2']}/",
+            "NEWSROOM_FRONT_CACHES": "",  # none runs while the content is loaded
             "DJANGO_TRUSTED_PROXIES": "127.0.0.1",
             "PAGE_CACHE_ENABLED": "1",
             "GRANIAN_WORKERS": "2",
@@ -279,6 +259,10 @@ class Cluster:
         replica.create()
         replica.start()
         env["DATABASE_REPLICA_URLS"] = replica.url
+        # Every app server, the worker and the editor purge both caches.
+        env["NEWSROOM_FRONT_CACHES"] = ",".join(
+            f"http://127.0.0.1:{ports[name]}/" for name in ("cache 1", "cache 2")
+        )
 
         step(f"App servers A and B ({kind}), the task worker, two Varnish instances")
         apps = {}
@@ -344,11 +328,33 @@ class Cluster:
             self.replica.stop(mode="immediate")
         elif number == 4:
             self.replica.start()
+        before = self.transactions()
         time.sleep(max(0.0, seconds - (time.monotonic() - began)))
+        after = self.transactions()
+        result["transactions"] = {
+            name: after[name] - before[name]
+            if None not in (before[name], after[name]) and after[name] >= before[name]
+            else None
+            for name in before
+        }
         result["readiness"] = {name: readiness(app) for name, app in self.apps.items()}
         result["change"] = self.publish_change(shell, number)
         result["ended"] = time.monotonic()
         return result
+
+    def transactions(self):
+        """Return how many transactions each database has run so far (None: not running)."""
+        counts = {}
+        for name, cluster in (("primary", self.primary), ("replica", self.replica)):
+            try:
+                rows = cluster.query(
+                    "SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = %s",
+                    DATABASE,
+                )
+                counts[name] = int(rows[0][0])
+            except Exception:  # psycopg's errors: a stopped server does not answer
+                counts[name] = None
+        return counts
 
     def ready_shell(self):
         process = subprocess.Popen(
@@ -560,8 +566,8 @@ def summarise_reads(results, reads):
 def render(results):
     """Return the run's figures as the Markdown section of RESULTS.md."""
     lines = [
-        SECTION_START,
-        "## Several app servers and caches (`bench/cluster.py`)",
+        _marker(results, "begin"),
+        f"## Several app servers and caches, {results['app_server']} (`bench/cluster.py`)",
         "",
         f"Run {results['started']}: `{results['command']}`, {results['minutes']} minutes. Two "
         f"{results['app_server']} app servers (A, B; 2 workers each) and the task worker share "
@@ -572,27 +578,33 @@ def render(results):
         f"caches for {results['seconds_per_phase']:g} s per phase; a tenth of the reads are "
         "searches nobody made before, which need the database.",
         "",
-        "| phase | reader requests | errors | of them on cached pages | comments sent | accepted "
+        "| phase | reader requests | of them made by an app server | errors | 5xx on cached "
+        "pages | transactions on the replica / the primary | comments sent | accepted "
         "| stored once | stored twice | refused yet stored | change seen next request |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for phase, reads, comments in zip(
-        results["phases"], results["readers"], results["comments"], strict=True
+        results["phases"], results["reads"], results["comments"], strict=True
     ):
         seen = ", ".join(
-            f"{name}: {'yes' if view['shows_change'] else 'NO'} ({view['front_cache']})"
+            f"{name}: {'yes' if view['shows_change'] else 'NO'}"
             for name, view in phase["change"]["seen"].items()
         )
+        transactions = " / ".join(
+            "stopped" if count is None else f"{count:,}"
+            for count in (phase["transactions"]["replica"], phase["transactions"]["primary"])
+        )
         lines.append(
-            f"| {phase['name']} | {reads['requests']:,} | {reads['errors']:,} "
-            f"| {reads['cached 5xx']:,} of {reads['cached']:,} | {comments['comments']:,} "
+            f"| {phase['name']} | {reads['requests']:,} | {reads['requests'] - reads['cached']:,} "
+            f"| {reads['errors']:,} | {reads['cached 5xx']:,} | {transactions} "
+            f"| {comments['comments']:,} "
             f"| {comments['accepted']:,} | {comments['stored once']:,} "
             f"| {comments['stored twice or more']:,} | {comments['refused yet stored']:,} "
             f"| {seen} |"
         )
     lines.append("")
     for phase, reads, comments in zip(
-        results["phases"], results["readers"], results["comments"], strict=True
+        results["phases"], results["reads"], results["comments"], strict=True
     ):
         notes = []
         if "seconds to mark" in reads:
@@ -615,7 +627,20 @@ def render(results):
         )
         notes.append(f"`/readyz` at the end: {ready}")
         lines.append(f"- **{phase['name']}**: " + "; ".join(notes) + ".")
-    lines += ["", SECTION_END]
+    lines += [
+        "",
+        "How to read it: the request and transaction counts are noisy, since the readers, both "
+        "caches, both app servers, the worker and both databases share two cores, and a phase's "
+        "count follows what else ran then. The targets are in the other columns: errors (a 5xx "
+        "or no answer), comments read back from the primary, the change seen through both "
+        "caches. Varnish asks the next app server for a reader's page when one fails, but never "
+        "sends a form twice (it may have been received): a comment sent to A as it died is "
+        "answered 503, sent again by the commenter, as the page asks, and stored once. The "
+        "replica's transactions are the readers' pages made from it, and each app process's "
+        "check of its lag (one a second).",
+        "",
+        _marker(results, "end"),
+    ]
     return "\n".join(lines)
 
 
@@ -635,7 +660,7 @@ def _readiness(answer):
 def targets_missed(results):
     missed = []
     for phase, reads, comments in zip(
-        results["phases"], results["readers"], results["comments"], strict=True
+        results["phases"], results["reads"], results["comments"], strict=True
     ):
         name = phase["name"]
         if reads["cached 5xx"]:
@@ -655,11 +680,18 @@ def targets_missed(results):
     return missed
 
 
-def write_section(text):
+def _marker(results, end):
+    # Each app server's run has its own part of RESULTS.md, which run.py keeps.
+    return report.BY_HAND.format(script="bench/cluster.py", part=results["app_server"], end=end)
+
+
+def write_section(results, text):
+    """Put the run's part in RESULTS.md, in place of the last run's with this app server."""
+    start, end = _marker(results, "begin"), _marker(results, "end")
     current = RESULTS.read_text()
-    if SECTION_START in current:
-        head, rest = current.split(SECTION_START, 1)
-        _, tail = rest.split(SECTION_END, 1)
+    if start in current:
+        head, rest = current.split(start, 1)
+        _, tail = rest.split(end, 1)
         RESULTS.write_text(head + text + tail)
     else:
         RESULTS.write_text(current.rstrip("\n") + "\n\n" + text + "\n")

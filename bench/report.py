@@ -1,5 +1,6 @@
 """bench/RESULTS.md from one run's figures (used by run.py)."""
 
+import re
 from pathlib import Path
 
 LABELS = {
@@ -376,6 +377,17 @@ def percent(share):
     return "–" if share is None else f"{share:.1%}"
 
 
+# The sections other scripts write into RESULTS.md by hand (bench/cluster.py), each between
+# these two lines: run.py keeps them when it writes the rest.
+BY_HAND = "<!-- {script}, {part}: {end} -->"
+_BY_HAND_BLOCK = re.compile(r"<!-- (\S+), (\S+): begin -->.*?<!-- \1, \2: end -->", re.S)
+
+
+def sections_by_hand(text):
+    """Return the sections written by hand in a RESULTS.md, to keep them on a new run."""
+    return "".join(f"\n\n{match.group(0)}\n" for match in _BY_HAND_BLOCK.finditer(text))
+
+
 def render(results):
     anchors = results["anchors"]
     machine = results["machine"]
@@ -385,7 +397,8 @@ def render(results):
         "# Benchmarks",
         "",
         f"Made by `.venv/bin/python {results['command']}` on {results['started']}, in "
-        f"{results['minutes']} minutes; every figure below comes from that one run. The anchors",
+        f"{results['minutes']} minutes; every figure below comes from that one run, but those "
+        "of the sections run by hand at the end (`bench/cluster.py`), which say when. The anchors",
         "are `../shared/bench-anchors/run_all.sh`, run first by the same command with the same",
         f"wrk settings: `wrk -t1 -c{knobs['CONNS']} -d{knobs['DUR']} --latency`, "
         f"{knobs['REPS']} interleaved repetitions,",

@@ -109,7 +109,9 @@ def main():
     results["minutes"] = round((time.monotonic() - started) / 60, 1)
 
     (work / "results.json").write_text(json.dumps(results, indent=1))
-    Path(args.output).write_text(report.render(results))
+    output = Path(args.output)
+    kept = report.sections_by_hand(output.read_text()) if output.exists() else ""
+    output.write_text(report.render(results) + kept)
     step(f"Wrote {args.output} (raw figures: {work / 'results.json'})")
 
 

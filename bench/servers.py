@@ -52,8 +52,7 @@ class Stack(contextlib.ExitStack):
 
     def varnish(self, work, *, backend_port, port):
         vcl = work / "newsroom.vcl"
-        source = (ROOT / "deploy" / "varnish" / "newsroom.vcl").read_text()
-        vcl.write_text(source.replace('.port = "8000"', f'.port = "{backend_port}"'))
+        vcl.write_text(vcl_for([("app1", backend_port)]))
         process = self._start(
             [
                 "varnishd",
@@ -77,6 +76,23 @@ class Stack(contextlib.ExitStack):
         )
         self.callback(stop_process, process)
         return process
+
+
+def vcl_for(backends):
+    """Return deploy/varnish/newsroom.vcl with these (name, port) app servers."""
+    source = (ROOT / "deploy" / "varnish" / "newsroom.vcl").read_text()
+    begin, end = "# app servers: begin\n", "# app servers: end\n"
+    head, rest = source.split(begin)
+    _, tail = rest.split(end)
+    block = "".join(
+        f'backend {name} {{\n    .host = "127.0.0.1";\n    .port = "{port}";\n'
+        "    .probe = healthz;\n    .connect_timeout = 2s;\n    .first_byte_timeout = 30s;\n}\n\n"
+        for name, port in backends
+    )
+    block += "sub vcl_init {\n    new app = directors.shard();\n"
+    block += "".join(f"    app.add_backend({name});\n" for name, _ in backends)
+    block += "    app.reconfigure();\n}\n"
+    return head + begin + block + end + tail
 
 
 def _app_env(env, page_cache, front_cache):

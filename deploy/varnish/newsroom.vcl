@@ -28,7 +28,9 @@ probe healthz {
     .initial = 2;
 }
 
-# The app servers, one backend each, and the director that takes turns between those healthy.
+# The app servers, one backend each, added to the director that shares the addresses out among
+# those healthy (consistent hashing: each address goes to one app server, whose own copies of
+# that page stay warm, and to the next one while it is down).
 # app servers: begin
 backend app1 {
     .host = "127.0.0.1";
@@ -39,8 +41,9 @@ backend app1 {
 }
 
 sub vcl_init {
-    new app = directors.round_robin();
+    new app = directors.shard();
     app.add_backend(app1);
+    app.reconfigure();
 }
 # app servers: end
 
@@ -51,7 +54,6 @@ acl purgers {
 }
 
 sub vcl_recv {
-    set req.backend_hint = app.backend();
     if (req.method == "PURGE") {
         if (client.ip !~ purgers) {
             return (synth(403, "Purging is for the site's own servers"));
@@ -98,6 +100,11 @@ sub vcl_backend_response {
     # The TTL comes from s-maxage; this is how long a page may be served while it is refetched
     # (the app's stale-while-revalidate).
     set beresp.grace = 30s;
+}
+
+sub vcl_backend_fetch {
+    # A retry (below) goes to the next app server for the address, healthy or not yet marked.
+    set bereq.backend = app.backend(by=URL, alt=bereq.retries, healthy=ALL);
 }
 
 sub vcl_backend_error {
