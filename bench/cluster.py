@@ -58,7 +58,7 @@ import load
 import report
 import run
 from postgres import PrivatePostgres, free_port
-from servers import stop_process, vcl_for
+from servers import stop_process, vcl_for, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
@@ -404,21 +404,6 @@ def readiness(app):
         return {"status": error.code, "body": json.loads(error.read() or b"{}")}
     except OSError as error:
         return {"status": 0, "body": {"error": type(error).__name__}}
-
-
-def wait_for(url, process, seconds=60):
-    deadline = time.monotonic() + seconds
-    while True:
-        if process.poll() is not None:
-            raise SystemExit(f"{process.args[0]} stopped at once")
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                response.read()
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 # The load

@@ -116,7 +116,8 @@ def wait_for(url, process, seconds=60):
     deadline = time.monotonic() + seconds
     while True:
         if process.poll() is not None:
-            raise SystemExit(f"{process.args[0]} stopped at once:\n{process.stderr.read()}")
+            errors = process.stderr.read() if process.stderr else "(its log says why)"
+            raise SystemExit(f"{process.args[0]} stopped at once:\n{errors}")
         try:
             with urllib.request.urlopen(url, timeout=5) as response:
                 response.read()

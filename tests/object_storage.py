@@ -4,7 +4,6 @@ points Django's default storage and MEDIA_URL at a corner of its bucket."""
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -16,21 +15,10 @@ from urllib.parse import urlencode
 
 import pytest
 
+from tests.servers import free_port, skip_or_fail
+
 BUCKET = "newsroom-media"
 REGION = "eu-west-1"
-
-
-def _skip_or_fail(message):
-    """Skip on a developer's machine; fail under CI, where every check must run."""
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _answers(url):
@@ -49,12 +37,12 @@ def s3_server(tmp_path_factory):
     in front of it would; yield the server's address."""
     missing = [name for name in ("moto", "flask", "flask_cors", "storages") if not find_spec(name)]
     if missing:
-        _skip_or_fail(
+        skip_or_fail(
             f"the object-storage tests need {', '.join(missing)}: "
             "pip install 'moto[s3]' flask flask-cors 'django-storages[s3]' "
             "(./scripts/test installs them with the test extra)"
         )
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}"
     log = tmp_path_factory.mktemp("s3") / "moto.log"
     with log.open("w") as output:
@@ -67,7 +55,7 @@ def s3_server(tmp_path_factory):
         deadline = time.monotonic() + 30
         while not _answers(url):
             if server.poll() is not None or time.monotonic() > deadline:
-                _skip_or_fail(f"moto's S3 server did not start on {url}:\n{log.read_text()[-600:]}")
+                skip_or_fail(f"moto's S3 server did not start on {url}:\n{log.read_text()[-600:]}")
             time.sleep(0.1)
         with pytest.MonkeyPatch.context() as patch:
             # boto3 reads these; moto takes any. A developer's own AWS settings stay out.

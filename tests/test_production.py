@@ -4,10 +4,8 @@
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -17,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 
 from newsroom import ratelimit
+from tests import servers
 
 BASE_DIR = Path(settings.BASE_DIR)
 
@@ -96,12 +95,6 @@ def test_collected_static_files_are_fingerprinted_and_compressed(static_root):
         assert (static_root / (hashed + suffix)).is_file(), hashed + suffix
 
 
-def _free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _get(url, **headers):
     try:
         return _http.open(urllib.request.Request(url, headers=headers), timeout=10)
@@ -113,7 +106,6 @@ def _get(url, **headers):
 def app_server(static_root, tmp_path):
     """Start the production server (deploy/serve.py, granian) on a migrated SQLite database;
     yield its URL."""
-    port = _free_port()
     env = _production_env(
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         DJANGO_STATIC_ROOT=str(static_root),
@@ -121,46 +113,13 @@ def app_server(static_root, tmp_path):
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
         # As behind a proxy that terminates TLS: the production HTTPS settings stay on.
         DJANGO_SECURE_PROXY_SSL_HEADER="X-Forwarded-Proto",
-        GRANIAN_PORT=str(port),
         GRANIAN_WORKERS="2",
     )
     for command in (("migrate", "--noinput"), ("createcachetable",)):
         result = _manage(*command, env=env, timeout=300)
         assert result.returncode == 0, result.stdout + result.stderr
-    log = tmp_path / "server.log"
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [sys.executable, "deploy/serve.py"],
-            cwd=BASE_DIR,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            if server.poll() is not None:
-                text = log.read_text()
-                if "in use" in text or "Can't connect" in text or "Permission denied" in text:
-                    pytest.skip(f"the server could not bind 127.0.0.1:{port}: {text[-300:]}")
-                pytest.fail(f"the server stopped with {server.returncode}:\n{text}")
-            # Granian listens before its workers have loaded the site: wait for an answer.
-            try:
-                _get(url + "/robots.txt", **{"X-Forwarded-Proto": "https"}).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    pytest.fail(f"the server did not answer within 90 s:\n{log.read_text()}")
-                time.sleep(0.2)
+    with servers.app_server(env, tmp_path / "server.log") as url:
         yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 def test_the_production_server_serves_pages_over_https_only(app_server):

@@ -5,6 +5,8 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 
+from tests.servers import skip_or_fail
+
 from .checks import REPOSITORY
 
 CHROMIUM = os.environ.get("NEWSROOM_CHROMIUM", "/usr/bin/chromium")
@@ -19,17 +21,10 @@ def _chromium_missing():
     return not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM))
 
 
-def _skip_or_fail(message):
-    """Skip on a developer's machine; fail under CI, where every check must run."""
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 @pytest.fixture(scope="session")
 def browser():
     if _chromium_missing():
-        _skip_or_fail(
+        skip_or_fail(
             f"browser tests need Debian's chromium at {CHROMIUM} "
             "(apt-get install chromium, or set NEWSROOM_CHROMIUM)"
         )
@@ -146,5 +141,5 @@ def axe_script():
             how = "install Node.js 20 or newer (it brings npm), then run ./scripts/test"
         else:
             how = "run ./scripts/test, or npm ci, in the repository's folder"
-        _skip_or_fail(f"the accessibility checks need axe-core at {AXE_SCRIPT}: {how}")
+        skip_or_fail(f"the accessibility checks need axe-core at {AXE_SCRIPT}: {how}")
     return AXE_SCRIPT.read_text(encoding="utf-8")

@@ -2,7 +2,10 @@
 500, naming no host, address or version."""
 
 import json
+import shutil
+import tempfile
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.conf import settings as site_settings
@@ -12,10 +15,12 @@ from django.test import override_settings
 from django.utils import timezone
 
 from articles.validators import validate_section_slug
+from bench.postgres import PrivatePostgres, server_binaries
 from newsroom.health import uses_redis
 from newsroom.models import WorkerHeartbeat
-from tests.ops.servers import PG_BIN, PrivatePostgres, app_server, free_port, request, skip_or_fail
+from tests.ops.servers import app_server
 from tests.query_budgets import OPERATORS
+from tests.servers import free_port, request, skip_or_fail
 from tests.test_database_outage import Unreachable
 
 pytestmark = pytest.mark.django_db
@@ -220,17 +225,19 @@ def test_the_served_site_is_unavailable_while_its_database_and_redis_refuse(tmp_
 
 @pytest.fixture
 def private_postgres():
-    if not PrivatePostgres.available():
-        skip_or_fail(
-            f"PostgreSQL's server programs are not in {PG_BIN}: apt-get install postgresql"
-        )
-    cluster = PrivatePostgres()
+    if server_binaries() is None:
+        skip_or_fail("the test needs PostgreSQL's server programs: apt-get install postgresql")
+    # Under the system's temporary folder, which the postgres user can reach (not pytest's).
+    folder = Path(tempfile.mkdtemp(prefix="newsroom-postgres-"))
+    folder.chmod(0o755)
+    cluster = PrivatePostgres(folder / "cluster", database="postgres")
     try:
         cluster.create()
         cluster.start()
         yield cluster
     finally:
         cluster.remove()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_readyz_follows_the_primary_down_and_back_up(tmp_path, private_postgres):

@@ -9,7 +9,8 @@ import re
 import pytest
 
 from newsroom.logs import RequestIdFilter, json_formatter
-from tests.ops.servers import app_server, free_port, request
+from tests.ops.servers import app_server
+from tests.servers import free_port, request
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from bench.postgres import PrivatePostgres, free_port, server_binaries
+from bench.postgres import PrivatePostgres, server_binaries
+from tests.servers import app_server, skip_or_fail
 
 ROOT = Path(__file__).resolve().parents[2]
 DATABASE = "newsroom_replicas"
@@ -47,12 +48,6 @@ print(json.dumps({"article": article.pk, "url": article.get_absolute_url()}))
 READY_SHELL = "import sys; print('ready', flush=True); exec(sys.stdin.read())"
 
 
-def _skip_or_fail(message):
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
 def _redis_url():
     import redis
 
@@ -60,7 +55,7 @@ def _redis_url():
     try:
         redis.Redis.from_url(url, socket_connect_timeout=2).ping()
     except redis.RedisError as error:
-        _skip_or_fail(f"the replica tests need Redis ({url}: {error}); set REDIS_URL")
+        skip_or_fail(f"the replica tests need Redis ({url}: {error}); set REDIS_URL")
     return url
 
 
@@ -153,30 +148,17 @@ class ReplicaSite:
     def serving(self, **settings):
         """Run another app server on these databases, with other settings; yield a copy of
         the site that points at it."""
-        port = free_port()
-        env = {**self.env, **settings, "GRANIAN_PORT": str(port)}
-        log = self.work / f"server-{port}.log"
-        with log.open("w") as output:
-            process = subprocess.Popen(
-                [sys.executable, str(ROOT / "deploy" / "serve.py")],
-                cwd=ROOT,
-                env=env,
-                stdout=output,
-                stderr=subprocess.STDOUT,
-            )
-        try:
-            _wait_for(f"http://127.0.0.1:{port}/robots.txt", process, log)
-            yield replace(self, url=f"http://127.0.0.1:{port}", env=env, log=log)
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
+        env = {**self.env, **settings}
+        log = self.work / f"server-{secrets.token_hex(3)}.log"
+        with app_server(env, log) as url:
+            yield replace(self, url=url, env=env, log=log)
 
 
 @pytest.fixture(scope="session")
 def replica_site():
     binaries = server_binaries()
     if binaries is None:
-        _skip_or_fail(
+        skip_or_fail(
             "the replica tests need PostgreSQL's server programs (initdb, pg_ctl, pg_basebackup;"
             " Debian: apt-get install postgresql, or set NEWSROOM_PG_BIN)"
         )
@@ -230,19 +212,6 @@ def replica_site():
         primary.remove()
         _forget_keys(redis_url, prefix)
         shutil.rmtree(work, ignore_errors=True)
-
-
-def _wait_for(url, process, log, seconds=60):
-    deadline = time.monotonic() + seconds
-    while True:
-        assert process.poll() is None, f"the app server stopped:\n{log.read_text()}"
-        try:
-            with urllib.request.urlopen(url, timeout=5) as response:
-                response.read()
-                return
-        except OSError:
-            assert time.monotonic() < deadline, f"the app server did not answer:\n{log.read_text()}"
-            time.sleep(0.2)
 
 
 def _forget_keys(url, prefix):
