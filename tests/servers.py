@@ -4,6 +4,7 @@ needs is missing."""
 
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -49,9 +50,13 @@ def app_server(env, log_path, *, seconds=90):
         server = subprocess.Popen(
             [sys.executable, "deploy/serve.py"],
             cwd=ROOT,
-            env={**env, "GRANIAN_PORT": str(port)},
+            # Requests still open when the test ends are not waited for long.
+            env={**env, "GRANIAN_PORT": str(port), "GRANIAN_WORKERS_KILL_TIMEOUT": "5"},
             stdout=log,
             stderr=subprocess.STDOUT,
+            # A session of its own: stopping it stops its workers too, even one its main
+            # process left behind.
+            start_new_session=True,
         )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -73,9 +78,15 @@ def app_server(env, log_path, *, seconds=90):
                 time.sleep(0.2)
         yield url
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        _stop(server)
+
+
+def _stop(server):
+    """Stop the server's whole process group: politely, then not."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGTERM)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        server.wait(timeout=15)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGKILL)
+    server.wait()
