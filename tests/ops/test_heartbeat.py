@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from newsroom.heartbeat import heartbeat_run, heartbeat_start
+from newsroom.mail import send_later
 from newsroom.models import WorkerHeartbeat
 
 HEARTBEAT_RUN = "newsroom.heartbeat.heartbeat_run"
@@ -95,3 +96,17 @@ def test_no_heartbeat_where_tasks_run_at_once():
     # The tests' backend: a beat that queued the next at once would run for ever.
     assert heartbeat_start() is False
     assert not WorkerHeartbeat.objects.exists()
+
+
+def test_the_worker_logs_other_tasks_but_not_each_routine_beat(database_tasks, caplog):
+    heartbeat_start()
+    send_later([("reader@example.com", "Subject", "Body", {})], kind="test")
+
+    with caplog.at_level("INFO"):
+        # As the worker runs in a terminal (verbosity 1): each task's start and finish.
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=1)
+
+    logged = [record.getMessage() for record in caplog.records]
+    assert any("newsroom.mail.deliver state=SUCCESSFUL" in line for line in logged)
+    assert not any(HEARTBEAT_RUN in line for line in logged)
+    assert _beat_at() is not None  # it did beat
