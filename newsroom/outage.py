@@ -1,11 +1,12 @@
-"""A short "try again in a minute" page when the database cannot be reached.
+"""A short "try again in a minute" page when the database, or Redis, cannot be reached.
 
 Without it, a page that is not in the page cache answers 500 while PostgreSQL restarts or a
 network link drops, and a reader's comment vanishes behind a generic error page. With it they
 get a 503 with Retry-After, which browsers, proxies and monitors understand as temporary, and a
 reader who was posting a comment is told it was not saved and given the form back, filled in.
 
-Pages served from the page cache (caching/) need no database and go on working.
+Pages served from the page cache (caching/) need no database and go on working. With Redis
+down there is no page cache, nor sessions or rate limits, and every request gets the page.
 """
 
 import logging
@@ -21,6 +22,20 @@ logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 60
 DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+def _cache_errors():
+    # Redis's client is there in production; a laptop's cache is a database table.
+    try:
+        from redis.exceptions import ConnectionError, TimeoutError
+    except ImportError:
+        return ()
+    return (ConnectionError, TimeoutError)
+
+
+# What an unreachable service raises: the database, or Redis (the page cache, the sessions and
+# the rate limits), which every reader's request reads first.
+SERVICE_ERRORS = DATABASE_ERRORS + _cache_errors()
 # What a comment form sends, in the order the page gives it back.
 COMMENT_FIELDS = ("name", "email", "website", "body", "parent", "token", "homepage")
 
@@ -67,10 +82,11 @@ class DatabaseOutageMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, DATABASE_ERRORS):
+        if not isinstance(exception, SERVICE_ERRORS):
             return None
         logger.error(
-            "Database unavailable, answered 503 to %s %s: %s",
+            "%s unavailable, answered 503 to %s %s: %s",
+            "Database" if isinstance(exception, DATABASE_ERRORS) else "Cache (Redis)",
             request.method,
             request.path,
             exception,
@@ -84,13 +100,13 @@ class DatabaseOutageMiddleware:
 
 
 def server_error(request):
-    """Handle uncaught errors (handler500): a 503 for a database outage, else the 500 page.
+    """Handle uncaught errors (handler500): a 503 for an outage, else the 500 page.
 
-    The middleware sees what views raise; this also catches a database failure in another
-    middleware, such as saving the session after the view has answered. Django logs the error
-    itself on this path.
+    The middleware sees what views raise; this also catches a failure in another middleware,
+    such as saving the session after the view has answered, or the page cache asking Redis
+    before any view runs. Django logs the error itself on this path.
     """
     error = sys.exception()
-    if isinstance(error, DATABASE_ERRORS):
+    if isinstance(error, SERVICE_ERRORS):
         return unavailable_response(request, view_answered=True)
     return defaults.server_error(request)

@@ -31,15 +31,16 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import MiddlewareNotUsed
-from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
+from django.db import DEFAULT_DB_ALIAS, connections
 
 from caching.pages import may_share
+
+from .outage import DATABASE_ERRORS
 
 logger = logging.getLogger(__name__)
 
 PRIMARY = DEFAULT_DB_ALIAS
 STICKY_COOKIE = "newsroom_primary"
-DATABASE_ERRORS = (OperationalError, InterfaceError)
 # Tables read where they are written whatever the request: the database cache and the task
 # queue are working state, not content.
 PRIMARY_ONLY_APPS = {"django_cache", "django_tasks_database", "sessions"}

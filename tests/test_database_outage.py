@@ -4,12 +4,13 @@ import logging
 
 import pytest
 from django.db import InterfaceError, OperationalError, connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import include, path, reverse
 
 from comments.models import Comment
 from newsroom.outage import DatabaseOutageMiddleware, server_error
 from tests.factories import comment_form_data, make_article
+from tests.servers import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +176,21 @@ def test_the_error_handler_tells_an_outage_from_a_bug(rf, error, status):
     assert response.status_code == status
     if status == 503:
         assert response["Cache-Control"] == "no-store"
+
+
+def test_with_redis_unreachable_readers_get_the_503_page_not_a_500(settings, article):
+    pytest.importorskip("redis")
+    closed = {
+        "BACKEND": "newsroom.cache.RedisCache",
+        "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+    }
+    settings.PAGE_CACHE_ENABLED = True  # the first layer asks Redis before any view runs
+
+    # Restored inside the test: the fixtures that empty the cache afterwards must find it.
+    # No copies in this process's memory either, whose thread would go on calling Redis.
+    with override_settings(CACHES={**settings.CACHES, "default": closed}, PAGE_CACHE_LOCAL_BYTES=0):
+        response = Client(raise_request_exception=False).get(article.get_absolute_url())
+
+    assert response.status_code == 503
+    assert response["Retry-After"] == "60"
+    assert b"is briefly unavailable" in response.content
