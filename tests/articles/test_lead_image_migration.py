@@ -2,34 +2,18 @@
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from tests.factories import image_bytes
+from tests.migrations import back_to_latest, migrate_to  # noqa: F401  (a fixture, used by name)
 
 BEFORE = [("articles", "0007_search_unaccent"), ("images", "0002_grant_editor_permissions")]
 AFTER = [("articles", "0009_lead_image_drop_upload")]
 
 
-def _migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
-@pytest.fixture
-def back_to_latest():
-    yield
-    # Whatever the test did, later tests get the database as the migrations leave it.
-    _migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
-def test_uploaded_lead_images_become_library_images(back_to_latest):
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    old = executor.loader.project_state(BEFORE).apps
+@pytest.mark.usefixtures("back_to_latest")
+def test_uploaded_lead_images_become_library_images():
+    old = migrate_to(BEFORE)
     section = old.get_model("articles", "Section").objects.create(name="World", slug="world")
     Article = old.get_model("articles", "Article")
     article = Article(
@@ -47,7 +31,7 @@ def test_uploaded_lead_images_become_library_images(back_to_latest):
         headline="No picture", slug="no-picture", standfirst="Text only.", section=section
     )
 
-    new = _migrate(AFTER)
+    new = migrate_to(AFTER)
     moved = new.get_model("articles", "Article").objects.get(slug="ports-reopen")
     image = new.get_model("images", "Image").objects.get()
     assert moved.lead_image_id == image.pk
@@ -58,7 +42,7 @@ def test_uploaded_lead_images_become_library_images(back_to_latest):
     assert new.get_model("articles", "Article").objects.get(slug="no-picture").lead_image is None
 
     # And back again.
-    back = _migrate(BEFORE).get_model("articles", "Article")
+    back = migrate_to(BEFORE).get_model("articles", "Article")
     restored = back.objects.get(slug="ports-reopen")
     assert restored.lead_image.name == article.lead_image.name
     assert restored.lead_image_alt == "Cranes over the harbour"
