@@ -57,6 +57,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import load
 import report
 import run
+from load import step
 from postgres import PrivatePostgres, free_port
 from servers import stop_process, vcl_for, wait_for
 
@@ -130,10 +131,6 @@ def main():
         print("\nTargets missed:\n" + "\n".join(f"- {target}" for target in missed))
         sys.exit(1)
     print("\nEvery target met.")
-
-
-def step(message):
-    print(f"\n== {message}", flush=True)
 
 
 # The machines
